@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make run` tries the helpline, `make test` checks it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint check-content clean
+
+run: $(VENV)/.installed ## Set up .venv and run the helpline on http://127.0.0.1:5000
+	$(BIN)/helpline serve
+
+test: $(VENV)/.installed-dev ## Set up .venv with test tools, then run ruff and every test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+check-content: $(VENV)/.installed ## Check scripts_content/ after an edit
+	$(BIN)/helpline content check
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,49 @@
+"""Second-opinion helpline: a Twilio voice and SMS backend for cancer patients and caregivers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, load_settings, local_mode, requested_languages
+from .content import CONTENT_EXTENSION, load_enabled_content
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the helpline: settings, content (validated once), store, and one blueprint per channel.
+
+    ``test_config`` overrides the environment, key by key, as in the Flask tutorial.
+    """
+    settings = load_settings(os.environ, test_config)
+    instance_dir = Path(
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("HELPLINE_INSTANCE_DIR")
+        or PROJECT_ROOT / "instance"
+    )
+    app = Flask(__name__, instance_path=str(instance_dir.resolve()))
+    app.config.from_mapping(settings)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["LOCAL_MODE"] = local_mode(app.config)
+
+    app.extensions[CONTENT_EXTENSION] = load_enabled_content(app.config)
+
+    from . import logs
+
+    logs.init_app(app)
+    if app.config["LOCAL_MODE"] and not app.testing:
+        log.warning(
+            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
+            "requests; set the token before pointing a real number here."
+        )
+    return app
+
+
+__all__ = ["create_app", "requested_languages"]

@@ -1,0 +1,86 @@
+"""Settings from the environment, checked once so a bad value stops start-up with a clear line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Languages offered when HELPLINE_LANGUAGES is not set, in menu order. Only those with a
+#: content file are enabled, so a checkout with English alone still starts.
+DEFAULT_LANGUAGES = ("en", "zh", "es", "ar", "ru", "fr")
+
+#: Every setting the helpline reads, with its default. The names are the environment names.
+DEFAULTS: dict[str, Any] = {
+    "TWILIO_ACCOUNT_SID": "",
+    "TWILIO_AUTH_TOKEN": "",
+    "TWILIO_API_KEY_SID": "",
+    "TWILIO_API_KEY_SECRET": "",
+    "TWILIO_FROM_NUMBER": "",
+    "TWILIO_MESSAGING_SERVICE_SID": "",
+    "HELPLINE_NAME": "the Second Opinion Helpline",
+    "HELPLINE_PUBLIC_URL": "",
+    "HELPLINE_LANGUAGES": "",
+    "HELPLINE_CONTENT_DIR": str(PROJECT_ROOT / "scripts_content"),
+    "HELPLINE_AUDIO_DIR": str(PROJECT_ROOT / "audio"),
+    "HELPLINE_AUDIO_BASE_URL": "",
+    "HELPLINE_TRANSFER_NUMBER": "",
+    "HELPLINE_OPENING_HOURS": "",
+    "HELPLINE_TIMEZONE": "UTC",
+    "HELPLINE_EMERGENCY_NUMBER": "",
+    "HELPLINE_CRISIS_LINE": "",
+    "HELPLINE_ADMIN_PASSWORD": "",
+    "HELPLINE_SECRET_KEY": "",
+    "HELPLINE_TRUSTED_PROXIES": 0,
+    "DATABASE_URL": "",
+}
+
+INT_SETTINGS = {"HELPLINE_TRUSTED_PROXIES"}
+
+
+class ConfigError(Exception):
+    """A setting has a value the helpline cannot use; the message says which and how to fix it."""
+
+
+def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | None) -> dict:
+    """Merge defaults, the environment and explicit overrides, then check the result."""
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        if name in environ:
+            settings[name] = environ[name]
+    if overrides:
+        settings.update(overrides)
+    for name in INT_SETTINGS:
+        try:
+            settings[name] = int(settings[name])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a whole number, not {settings[name]!r}.") from None
+    public_url = str(settings["HELPLINE_PUBLIC_URL"]).strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"HELPLINE_PUBLIC_URL must start with https:// (it is {public_url!r}). "
+            "Set it to the address Twilio uses to reach this server, e.g. https://help.example.org."
+        )
+    settings["HELPLINE_PUBLIC_URL"] = public_url
+    settings["HELPLINE_AUDIO_BASE_URL"] = str(settings["HELPLINE_AUDIO_BASE_URL"]).rstrip("/")
+    return settings
+
+
+def requested_languages(value: str) -> tuple[list[str], bool]:
+    """The language codes asked for, and whether the operator named them explicitly."""
+    codes = [code.strip().lower() for code in str(value or "").split(",") if code.strip()]
+    if codes:
+        return codes, True
+    return list(DEFAULT_LANGUAGES), False
+
+
+def local_mode(settings: Mapping[str, Any]) -> bool:
+    """Without an auth token nothing can be signed or verified: the helpline runs locally."""
+    return not settings.get("TWILIO_AUTH_TOKEN")
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ

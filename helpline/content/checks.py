@@ -1,0 +1,195 @@
+"""Editorial checks on top of the loader: reading level and what each SMS text costs to send.
+
+The loader refuses content the helpline cannot run with; these checks hold the content to the
+standard a caller deserves (plain words, cheap texts) and feed ``helpline content check``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..sms.segments import analyse
+from .loader import Problem, available_languages, load_packs
+from .model import CHANNELS, SMS, LanguagePack
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；؟])")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@dataclass
+class TextReport:
+    """The measurements of one text, one row of the check's table."""
+
+    id: str
+    channel: str
+    reading: str = ""
+    sms_encoding: str = ""
+    sms_length: int = 0
+    sms_segments: int = 0
+    ucs2_characters: str = ""
+    status: str = "ok"
+
+
+@dataclass
+class LanguageReport:
+    code: str
+    name: str
+    file: str
+    texts: list[TextReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _plain(words: str) -> str:
+    """Placeholders read as a short word, so they neither help nor hurt a reading score."""
+    return _PLACEHOLDER.sub("it", words)
+
+
+def reading_grade(words: str) -> float:
+    import textstat
+
+    return float(textstat.flesch_kincaid_grade(_plain(words)))
+
+
+def longest_sentence(words: str) -> tuple[int, int]:
+    """(words, characters) in the longest sentence, for languages without a grade formula."""
+    sentences = [s for s in _SENTENCE_END.split(_plain(words)) if s.strip()]
+    return (
+        max((len(s.split()) for s in sentences), default=0),
+        max((len(s.strip()) for s in sentences), default=0),
+    )
+
+
+def _check_reading(pack: LanguagePack, row: TextReport, words: str, out: list[Problem]) -> None:
+    meta, exempt = pack.meta, pack.readability_exempt.get(row.id)
+    where = f"{row.id} ({row.channel})"
+    line = pack.texts[row.id].line
+    if meta.max_reading_grade is not None:
+        grade = reading_grade(words)
+        row.reading = f"grade {grade:.1f}"
+        if grade > meta.max_reading_grade and not exempt:
+            row.status = "too hard"
+            out.append(
+                Problem(
+                    pack.path,
+                    where,
+                    f"reads at grade {grade:.1f}; the limit is {meta.max_reading_grade:g}.",
+                    "Use shorter sentences and everyday words, or exempt the id under "
+                    "readability_exempt: with a reason.",
+                    line,
+                )
+            )
+    if meta.max_sentence_words is not None or meta.max_sentence_chars is not None:
+        n_words, n_chars = longest_sentence(words)
+        if meta.max_sentence_chars is not None:
+            row.reading = f"{n_chars} chars/sentence"
+            too_long = n_chars > meta.max_sentence_chars
+            limit = f"{meta.max_sentence_chars} characters"
+        else:
+            row.reading = f"{n_words} words/sentence"
+            too_long = n_words > (meta.max_sentence_words or 0)
+            limit = f"{meta.max_sentence_words} words"
+        if too_long and not exempt:
+            row.status = "too hard"
+            out.append(
+                Problem(
+                    pack.path,
+                    where,
+                    f"has a sentence longer than {limit}.",
+                    "Split it into shorter sentences a listener can follow in one hearing.",
+                    line,
+                )
+            )
+    if exempt:
+        row.status = "exempt"
+
+
+def _check_sms(pack: LanguagePack, row: TextReport, words: str, out: list[Problem]) -> None:
+    info = analyse(words)
+    row.sms_encoding, row.sms_length, row.sms_segments = info.encoding, info.characters, (
+        info.segments
+    )
+    row.ucs2_characters = "".join(info.non_gsm)
+    if pack.meta.sms_alphabet == "gsm7" and info.encoding != "GSM-7":
+        row.status = "costly"
+        shown = " ".join(f"{ch!r}" for ch in info.non_gsm)
+        out.append(
+            Problem(
+                pack.path,
+                f"{row.id} (sms)",
+                f"is sent as UCS-2 because of {shown}, which costs about three times as much.",
+                "Replace those characters with plain ones (straight quotes, a plain hyphen).",
+                pack.texts[row.id].line,
+            )
+        )
+
+
+def check_language(pack: LanguagePack, problems: Iterable[Problem]) -> LanguageReport:
+    report = LanguageReport(pack.code, pack.meta.name, pack.path.name)
+    report.problems.extend(p for p in problems if p.path == pack.path)
+    for text in pack.texts.values():
+        for channel in CHANNELS:
+            words = text.for_channel(channel)
+            if not words:
+                continue
+            row = TextReport(text.id, channel)
+            found: list[Problem] = []
+            _check_reading(pack, row, words, found)
+            if channel == SMS:
+                _check_sms(pack, row, words, found)
+            report.problems.extend(found)
+            report.texts.append(row)
+    return report
+
+
+@dataclass
+class CheckResult:
+    languages: list[LanguageReport]
+    other_problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.languages) and not self.other_problems
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "languages": [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "file": r.file,
+                    "ok": r.ok,
+                    "texts": [asdict(t) for t in r.texts],
+                    "problems": [_problem_dict(p) for p in r.problems],
+                }
+                for r in self.languages
+            ],
+            "problems": [_problem_dict(p) for p in self.other_problems],
+        }
+
+
+def _problem_dict(problem: Problem) -> dict:
+    return {
+        "file": problem.path.name,
+        "line": problem.line,
+        "id": problem.text_id,
+        "message": problem.message,
+        "fix": problem.fix,
+        "severity": problem.severity,
+    }
+
+
+def check_content(content_dir: Path, enabled: Iterable[str]) -> CheckResult:
+    """Check the enabled languages and every other language file in the folder."""
+    codes = list(dict.fromkeys([*enabled, *available_languages(content_dir)]))
+    packs, problems = load_packs(Path(content_dir), codes)
+    reports = [check_language(pack, problems) for pack in packs.values()]
+    covered = {pack.path for pack in packs.values()}
+    return CheckResult(reports, [p for p in problems if p.path not in covered])

@@ -1,0 +1,88 @@
+"""``helpline content check``: the content editor's one command after every edit."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import ConfigError, load_settings
+from . import enabled_codes
+from .checks import CheckResult, LanguageReport, check_content
+
+
+@click.group("content")
+def content_group() -> None:
+    """Check the texts in scripts_content/."""
+
+
+def _print_language(report: LanguageReport, verbose: bool) -> None:
+    status = "OK" if report.ok else "PROBLEMS"
+    click.secho(f"\n{report.name} ({report.code}) - {report.file}: {status}", bold=True)
+    rows = [t for t in report.texts if verbose or t.status != "ok"]
+    if rows:
+        header = f"  {'id':<34} {'channel':<7} {'reading':<18} {'sms':<6} {'chars':>5} {'segs':>4}"
+        click.echo(header + "  status")
+        for t in rows:
+            enc = {"GSM-7": "GSM-7", "UCS-2": "UCS-2"}.get(t.sms_encoding, "")
+            chars = str(t.sms_length) if t.sms_encoding else ""
+            segs = str(t.sms_segments) if t.sms_encoding else ""
+            extra = f" (UCS-2 because of {t.ucs2_characters!r})" if (
+                t.ucs2_characters and t.status == "costly") else ""
+            click.echo(
+                f"  {t.id:<34} {t.channel:<7} {t.reading:<18} {enc:<6} {chars:>5} {segs:>4}"
+                f"  {t.status}{extra}"
+            )
+    sms = [t for t in report.texts if t.sms_encoding]
+    if sms:
+        click.echo(
+            f"  {len(report.texts)} texts checked; SMS: {len(sms)} texts, "
+            f"{sum(t.sms_segments for t in sms)} segments, "
+            f"{sum(1 for t in sms if t.sms_encoding == 'UCS-2')} in UCS-2"
+        )
+    for problem in report.problems:
+        click.secho(f"  {problem.severity.upper()}: {problem}", fg="red", err=False)
+
+
+def _print(result: CheckResult, verbose: bool) -> None:
+    for report in result.languages:
+        _print_language(report, verbose)
+    for problem in result.other_problems:
+        click.secho(f"{problem.severity.upper()}: {problem}", fg="red")
+    errors = sum(len(r.problems) for r in result.languages) + len(result.other_problems)
+    click.echo()
+    if result.ok:
+        click.secho(f"Content OK: {len(result.languages)} language(s).", fg="green")
+    else:
+        click.secho(f"Content check failed: {errors} problem(s). Fix them and run it again.",
+                    fg="red")
+
+
+@content_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON for machines.")
+@click.option("--all", "verbose", is_flag=True, help="List every text, not only those to fix.")
+@click.option(
+    "--dir",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder to check (default: HELPLINE_CONTENT_DIR or scripts_content/).",
+)
+def check_command(as_json: bool, verbose: bool, content_dir: Path | None) -> None:
+    """Check every language: missing ids, placeholders, reading level and SMS cost.
+
+    Exits with status 1 when anything must be fixed, so it can guard a deployment.
+    """
+    try:
+        settings = load_settings(os.environ, {"HELPLINE_CONTENT_DIR": str(content_dir)}
+                                 if content_dir else None)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = check_content(Path(settings["HELPLINE_CONTENT_DIR"]), enabled_codes(settings))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print(result, verbose)
+    sys.exit(0 if result.ok else 1)

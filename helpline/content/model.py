@@ -1,0 +1,176 @@
+"""The content the helpline speaks and texts, as loaded from scripts_content/.
+
+Plain data with no I/O: the loader builds it, the voice and SMS flows read it.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The two ways a text reaches a person.
+VOICE = "voice"
+SMS = "sms"
+CHANNELS = (VOICE, SMS)
+
+#: Content areas that are read one piece at a time. Inside a section, ``intro`` is spoken
+#: first and every other child is an item, in the order of the file.
+SECTIONS = ("scripts", "checklist", "questions", "international", "support")
+
+#: Placeholders a text may use; anything else in braces is a typo the loader reports.
+PLACEHOLDERS = frozenset(
+    {
+        "helpline_name",  # HELPLINE_NAME
+        "n",  # position of a piece ("Question {n} of {total}")
+        "total",
+        "key",  # a key to press (language menu)
+        "digits",  # a typed phone number, read back
+        "hours",  # opening hours of the hand-off to a person
+        "emergency_number",  # HELPLINE_EMERGENCY_NUMBER
+        "crisis_line",  # HELPLINE_CRISIS_LINE
+        "language_name",  # a language's own name
+        "keywords",  # the SMS keywords of a language, listed
+        "limit",  # share limits
+    }
+)
+
+#: Texts the voice and SMS flows speak by id (besides the pieces of each section). The reference
+#: language must have every one; an id outside this list and the sections is never used.
+REQUIRED_TEXTS = (
+    "welcome", "safety",
+    "language.choose", "language.set",
+    "menu.main", "menu.transfer", "menu.scripts", "menu.content_keys", "menu.question_keys",
+    "nav.script", "nav.item", "nav.question", "nav.part", "nav.last", "nav.first",
+    "scripts.intro", "checklist.intro", "questions.intro", "international.intro", "support.intro",
+    "voice.wrong_key", "voice.no_input", "voice.goodbye_no_input", "voice.goodbye", "voice.error",
+    "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible",
+    "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
+    "caregiver.not_sent", "caregiver.limit",
+    "transfer.connecting", "transfer.closed", "transfer.failed",
+    "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
+    "sms.stop_footer", "sms.share_intro", "sms.share_sent", "sms.share_not_sent",
+    "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
+)
+
+#: What a caller may say or a texter may type, per language (the words live in content).
+REQUIRED_INTENTS = (
+    "menu", "scripts", "script_direct", "script_emotional", "script_calm", "checklist",
+    "questions", "international", "support", "share", "forget", "repeat", "next", "previous",
+    "text_me", "caregiver", "operator", "yes", "no", "language",
+)
+
+_FORMATTER = string.Formatter()
+
+
+def placeholders_in(text: str) -> set[str]:
+    """The placeholder names a text uses. Raises ValueError on a lone brace."""
+    return {name for _, name, _, _ in _FORMATTER.parse(text) if name is not None}
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of content with a stable id, worded for the ear and for the screen."""
+
+    id: str
+    voice: str | None
+    sms: str | None
+    title: str | None = None
+    line: int = 0
+
+    def for_channel(self, channel: str) -> str | None:
+        return self.voice if channel == VOICE else self.sms
+
+
+@dataclass(frozen=True)
+class Section:
+    """A content area read one piece at a time (scripts, checklist, questions, ...)."""
+
+    name: str
+    intro: Text | None
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class LanguageMeta:
+    """How a language is spoken and texted: voices, codes and limits for its checks."""
+
+    code: str
+    name: str
+    say_voice: str
+    say_language: str
+    speech_language: str
+    sms_alphabet: str = "gsm7"
+    max_reading_grade: float | None = None
+    max_sentence_words: int | None = None
+    max_sentence_chars: int | None = None
+    audio_engine: str = "gtts"
+    audio_voice: str = ""
+    audio_min_tier: str = "neural"
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """Everything one language file holds."""
+
+    meta: LanguageMeta
+    texts: Mapping[str, Text]
+    intents: Mapping[str, tuple[str, ...]]
+    reserved: Mapping[str, tuple[str, ...]]
+    safety_words: tuple[str, ...]
+    readability_exempt: Mapping[str, str]
+    path: Path
+    sections: Mapping[str, Section] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.meta.code
+
+    def text(self, text_id: str) -> Text:
+        return self.texts[text_id]
+
+    def render(self, text_id: str, channel: str, values: Mapping[str, object]) -> str:
+        """The words of a text for one channel with its placeholders filled in."""
+        text = self.texts[text_id]
+        words = text.for_channel(channel)
+        if words is None:
+            words = text.voice if channel == SMS else text.sms
+        return (words or "").format_map(_Values(values))
+
+
+class _Values(dict):
+    """Placeholder values; a missing one is left visible rather than crashing a call."""
+
+    def __init__(self, values: Mapping[str, object]):
+        super().__init__(values)
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
+class Content:
+    """The enabled languages in menu order; the first is the default."""
+
+    languages: Mapping[str, LanguagePack]
+    source_dir: Path
+
+    @property
+    def default(self) -> LanguagePack:
+        return next(iter(self.languages.values()))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.languages)
+
+    def pack(self, code: str | None) -> LanguagePack:
+        """The pack for a language, falling back to the default for an unknown or disabled one."""
+        if code:
+            pack = self.languages.get(code.lower())
+            if pack is not None:
+                return pack
+        return self.default
+
+    def __iter__(self) -> Iterator[LanguagePack]:
+        return iter(self.languages.values())

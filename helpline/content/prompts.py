@@ -1,0 +1,92 @@
+"""Every exact sentence the phone menu can speak, so audio can be made for each one ahead of time.
+
+A text with placeholders is spoken in a few fixed forms ("Question 3 of 10", "For English,
+press 1"); each form is its own prompt with its own key and audio file. Texts whose values are
+only known during a call (typed digits, opening hours) have no prompt: the call uses <Say>.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .model import VOICE, Content, LanguagePack, placeholders_in
+
+#: The position line spoken before each piece of a section.
+POSITION_TEXT = {
+    "scripts": "nav.script",
+    "checklist": "nav.item",
+    "questions": "nav.question",
+    "international": "nav.part",
+    "support": "nav.part",
+}
+
+#: Placeholders known only during a call; texts that use them are spoken with <Say>.
+CALL_TIME_PLACEHOLDERS = frozenset({"digits", "hours"})
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One sentence as a caller hears it, in one language."""
+
+    language: str
+    key: str
+    text_id: str
+    text: str
+
+
+def prompt_key(text_id: str, values: Mapping[str, object] | None = None) -> str:
+    """The stable name of one spoken form of a text: ``nav.question.3-of-10``, ``welcome``."""
+    if values:
+        if "n" in values and "total" in values:
+            return f"{text_id}.{values['n']}-of-{values['total']}"
+        if "key" in values:
+            return f"{text_id}.key-{values['key']}"
+    return text_id
+
+
+def deployment_values(settings: Mapping[str, object]) -> dict[str, object]:
+    """Placeholder values fixed for a deployment (the same in every call)."""
+    return {
+        "helpline_name": settings.get("HELPLINE_NAME", ""),
+        "emergency_number": settings.get("HELPLINE_EMERGENCY_NUMBER", ""),
+        "crisis_line": settings.get("HELPLINE_CRISIS_LINE", ""),
+    }
+
+
+def _forms(pack: LanguagePack, text_id: str, menu_key: int) -> Iterator[dict[str, object]]:
+    """The values a text is spoken with during a call."""
+    if text_id == "language.choose":
+        yield {"key": menu_key}
+        return
+    totals = {
+        len(pack.sections[name].items)
+        for name, nav in POSITION_TEXT.items()
+        if nav == text_id and pack.sections.get(name)
+    }
+    if totals:
+        for total in sorted(totals):
+            for n in range(1, total + 1):
+                yield {"n": n, "total": total}
+        return
+    yield {}
+
+
+def spoken_prompts(
+    content: Content, settings: Mapping[str, object], language: str | None = None
+) -> list[Prompt]:
+    """Every prompt of every enabled language (or of one), in content order."""
+    fixed = deployment_values(settings)
+    prompts: list[Prompt] = []
+    for index, pack in enumerate(content, start=1):
+        if language and pack.code != language:
+            continue
+        for text_id, text in pack.texts.items():
+            if not text.voice:
+                continue
+            if placeholders_in(text.voice) & CALL_TIME_PLACEHOLDERS:
+                continue
+            for values in _forms(pack, text_id, index):
+                words = pack.render(text_id, VOICE, {**fixed, **values})
+                prompts.append(Prompt(pack.code, prompt_key(text_id, values), text_id, words))
+    return prompts

@@ -1,0 +1,91 @@
+"""The factory builds a working app, or refuses to start with a message that says why."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from helpline import create_app
+from helpline.config import ConfigError
+from helpline.content import ContentError, current_content
+
+
+def test_it_loads_the_shipped_content_once_at_start_up(app):
+    with app.app_context():
+        content = current_content()
+
+    assert content.default.code == "en"
+    assert "questions.q10" in content.default.texts
+
+
+def test_it_enables_only_languages_that_have_content_by_default(settings):
+    settings.pop("HELPLINE_LANGUAGES", None)
+
+    app = create_app(settings)
+
+    with app.app_context():
+        codes = current_content().codes
+    assert codes[0] == "en"
+    assert all(code in ("en", "zh", "es", "ar", "ru", "fr") for code in codes)
+
+
+def test_it_refuses_a_language_the_operator_names_without_content(settings):
+    settings["HELPLINE_LANGUAGES"] = "en,xx"
+
+    with pytest.raises(ContentError, match=r"xx.yaml: \(file\): does not exist"):
+        create_app(settings)
+
+
+def test_it_refuses_to_start_on_broken_content_naming_file_id_and_problem(settings, content_dir):
+    english = content_dir / "en.yaml"
+    english.write_text(english.read_text().replace("{total}.", "{totl}.", 1))
+    settings["HELPLINE_CONTENT_DIR"] = str(content_dir)
+
+    with pytest.raises(ContentError) as refused:
+        create_app(settings)
+
+    message = str(refused.value)
+    assert "en.yaml:" in message
+    assert "nav.script (voice): uses unknown placeholder(s) {totl}" in message
+    assert "Fix:" in message
+
+
+@pytest.mark.parametrize(
+    "name, value, complaint",
+    [
+        ("HELPLINE_PUBLIC_URL", "helpline.example.org", "must start with https://"),
+        ("HELPLINE_TRUSTED_PROXIES", "two", "must be a whole number"),
+    ],
+)
+def test_it_refuses_settings_it_cannot_use(settings, name, value, complaint):
+    settings[name] = value
+
+    with pytest.raises(ConfigError, match=complaint):
+        create_app(settings)
+
+
+def test_settings_come_from_the_environment_and_the_mapping_wins(settings, monkeypatch):
+    monkeypatch.setenv("HELPLINE_NAME", "Hope Line")
+    monkeypatch.setenv("HELPLINE_TRANSFER_NUMBER", "+15005550006")
+    settings["HELPLINE_NAME"] = "Second Look"
+
+    app = create_app(settings)
+
+    assert app.config["HELPLINE_NAME"] == "Second Look"
+    assert app.config["HELPLINE_TRANSFER_NUMBER"] == "+15005550006"
+
+
+def test_without_an_auth_token_it_runs_in_local_mode(settings):
+    settings["TWILIO_AUTH_TOKEN"] = ""
+
+    assert create_app(settings).config["LOCAL_MODE"] is True
+
+
+def test_log_lines_never_carry_a_phone_number(app, caplog):
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("anything.at.all").info("call from %s to +44 7700 900123", "+14155554567")
+
+    assert "+1******4567" in caplog.text
+    assert "4155554567" not in caplog.text
+    assert "7700 900123" not in caplog.text
