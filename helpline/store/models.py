@@ -1,0 +1,189 @@
+"""The tables. Only the outbox holds a plain number, and only until the message has gone.
+
+Everything else is keyed by ``number_hash`` (see ``hashing.py``). Times are stored as naive UTC
+on both backends (SQLite has no time zones) and handed back as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Outbox states. ``pending`` waits for a worker, ``sending`` is claimed by one; the rest are final.
+PENDING, SENDING, SENT, DELIVERED, FAILED, SUPPRESSED = (
+    "pending",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "suppressed",
+)
+OUTBOX_STATES = (PENDING, SENDING, SENT, DELIVERED, FAILED, SUPPRESSED)
+#: States in which the row still needs the plain number.
+UNSENT_STATES = (PENDING, SENDING)
+
+# Stable constraint names, so one migration means the same thing on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database, the same on both backends."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Contact(Base):
+    """What the helpline remembers about a number: its language and whether it may be texted.
+
+    ``opted_out`` is the state; the times and ``*_via`` (the keyword, or e.g. ``twilio:21610``)
+    are the record of how it got there. A flag rather than comparing times, because instances
+    behind a load balancer do not share a clock and STOP then START must end opted in.
+    """
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    opted_out_at: Mapped[datetime | None]
+    opted_out_via: Mapped[str | None] = mapped_column(String(64))
+    opted_in_at: Mapped[datetime | None]
+    opted_in_via: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OutboxMessage(Base):
+    """One SMS part (one Twilio message); the parts of one send share a ``batch``.
+
+    ``to_number`` is the only plain number in the database: it is needed to send, and set to
+    NULL as soon as the message has been handed to the provider, has failed for good, or was
+    suppressed. ``to_hash`` stays, so opt-outs and ``forget`` can still find the row.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('pending', 'sending', 'sent', 'delivered', 'failed', 'suppressed')",
+            name="state",
+        ),
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(36), index=True)
+    position: Mapped[int]
+    total: Mapped[int]
+    to_number: Mapped[str | None] = mapped_column(String(64))
+    to_hash: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16))
+    simulated: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+
+class DeliveryReceipt(Base):
+    """A status callback that arrived before its message was marked sent.
+
+    Twilio can call back within milliseconds of accepting a message, before the worker has
+    committed the sid. Keeping the status here (instead of dropping it) means none is lost:
+    ``mark_sent`` and ``housekeeping`` apply it once the sid is known.
+    """
+
+    __tablename__ = "delivery_receipts"
+
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class UsageEvent(Base):
+    """An anonymous count: what was used, in which language. Never a number or a CallSid."""
+
+    __tablename__ = "usage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))
+    content_id: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(String(64))
+    simulated: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ShareLog(Base):
+    """One caregiver share, kept a day or two to rate-limit senders and protect recipients."""
+
+    __tablename__ = "share_log"
+    __table_args__ = (
+        Index("ix_share_log_sender_hash_created_at", "sender_hash", "created_at"),
+        Index("ix_share_log_recipient_hash_created_at", "recipient_hash", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_hash: Mapped[str] = mapped_column(String(64))
+    recipient_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoreMeta(Base):
+    """Small facts about the database itself, e.g. the fingerprint of the hashing key."""
+
+    __tablename__ = "store_meta"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))

@@ -1,0 +1,138 @@
+"""`forget`: everything keyed to a number goes, except the opt-out that protects it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import URL, func, select
+
+from helpline.store import SENT, SUPPRESSED, Store
+from helpline.store.models import Contact, OutboxMessage, ShareLog
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def count(store: Store, model: type, *where) -> int:
+    with store.engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def remember_everything(store: Store, nums) -> None:
+    """Alice texted, chose Spanish, shared twice, was shared with, and has messages."""
+    store.set_language(nums.alice, "es")
+    store.record_share(nums.alice, nums.bob, now=T0)
+    store.record_share(nums.alice, nums.carol, now=T0)
+    store.record_share(nums.dan, nums.alice, now=T0)
+    store.record_share(nums.dan, nums.erin, now=T0)  # not Alice's: stays
+    [sent] = store.enqueue(nums.alice, ["sent already"], kind="text_me", now=T0)
+    store.claim_due("w", now=T0)
+    store.mark_sent(sent.id, "SM-sent")
+    store.enqueue(nums.alice, ["waiting 1/2", "waiting 2/2"], kind="reply", now=T0)
+    store.enqueue(nums.bob, ["for Bob"], kind="share", now=T0)  # not Alice's: stays
+
+
+def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
+    remember_everything(store, nums)
+    counts = store.forget(nums.alice)
+    assert counts == {
+        "contacts": 1,
+        "contact_details": 0,
+        "share_log": 3,
+        "outbox_unsent": 2,
+        "outbox_sent": 1,
+        "opt_out_kept": 0,
+    }
+    alice = store.hash_number(nums.alice)
+    assert count(store, Contact) == 0
+    assert count(store, ShareLog) == 1
+    assert count(store, OutboxMessage, OutboxMessage.to_hash == alice) == 0
+    assert count(store, OutboxMessage) == 1
+    assert store.language_of(nums.alice) is None
+    assert store.forget(nums.alice) == dict.fromkeys(counts, 0)
+
+
+def test_forget_keeps_only_the_opt_out(store: Store, nums) -> None:
+    remember_everything(store, nums)
+    store.record_opt_in(nums.alice, "START", now=T0)
+    store.record_opt_out(nums.alice, "STOP", now=T0)  # suppresses the two waiting parts
+    counts = store.forget(nums.alice)
+    assert counts["opt_out_kept"] == 1
+    assert counts["contact_details"] == 1  # language and opt-in history cleared
+    assert counts["outbox_unsent"] == 0 and counts["outbox_sent"] == 3  # 1 sent, 2 suppressed
+    assert store.is_opted_out(nums.alice)
+    assert store.language_of(nums.alice) is None
+    with store.engine.connect() as conn:
+        [row] = conn.execute(select(Contact.__table__)).all()
+    assert (row.number_hash, row.opted_out, row.opted_out_via) == (
+        store.hash_number(nums.alice),
+        True,
+        "STOP",
+    )
+    assert row.opted_out_at == T0
+    assert (row.language, row.opted_in_at, row.opted_in_via) == (None, None, None)
+    again = store.enqueue(nums.alice, ["never sent"], kind="share")
+    assert again[0].state == SUPPRESSED
+
+
+def test_forget_finds_records_made_under_an_old_key(store: Store, make_store, nums) -> None:
+    store.record_opt_out(nums.alice, "STOP")
+    store.set_language(nums.alice, "ar")
+    rotated = make_store(nums.other_key, old_keys=[nums.key])
+    assert rotated.forget(nums.alice)["opt_out_kept"] == 1
+    assert rotated.is_opted_out(nums.alice)
+    assert make_store(nums.other_key).is_opted_out(nums.alice)  # now under the new key
+
+
+def test_forget_command_reports_what_it_deleted(
+    store: Store, store_url: URL, nums, make_app, run_cli
+) -> None:
+    remember_everything(store, nums)
+    store.record_opt_out(nums.alice, "STOP")
+
+    def factory():
+        return make_app(
+            DATABASE_URL=store_url.render_as_string(hide_password=False),
+            HELPLINE_SECRET_KEY=nums.key,
+            TWILIO_AUTH_TOKEN="token",
+        )
+
+    result = run_cli(factory, "privacy", "forget", "+1 415 555 0101")
+    assert result.exit_code == 0, result.output
+    assert "Forgot +1******0101" in result.output
+    assert "caregiver-share records" in result.output
+    assert "Kept: the opt-out" in result.output
+    assert nums.alice not in result.output
+    assert store.is_opted_out(nums.alice)
+    assert count(store, ShareLog) == 1
+    assert count(store, OutboxMessage, OutboxMessage.state == SENT) == 0
+
+
+def test_forget_command_wants_an_international_number(
+    store_url: URL, nums, make_app, run_cli
+) -> None:
+    def factory():
+        return make_app(
+            DATABASE_URL=store_url.render_as_string(hide_password=False),
+            HELPLINE_SECRET_KEY=nums.key,
+        )
+
+    result = run_cli(factory, "privacy", "forget", "call me maybe")
+    assert result.exit_code == 2
+    assert "international format" in result.output
+
+
+def test_forget_leaves_nothing_on_disk(store: Store, store_url: URL, nums) -> None:
+    """No copy of the number is left in the file's free space (where SQLite can leave stale
+    copies of rows it moved, secure_delete or not): forget compacts the file."""
+    if not store.is_embedded:
+        pytest.skip("PostgreSQL's files are the server's; autovacuum reclaims dead rows")
+    with store.transaction() as tx:  # enough rows to make SQLite split and move pages
+        for index in range(60):
+            tx.enqueue(nums.alice, [f"part {index} " + "x" * 200], kind="share", now=T0)
+    store.claim_due("w", now=T0, limit=30)
+    store.forget(nums.alice)
+    data = Path(store_url.database).read_bytes()
+    assert nums.alice.encode() not in data
+    assert nums.alice.lstrip("+").encode() not in data
