@@ -1,0 +1,186 @@
+"""``helpline audio status``: per language, what callers will hear and what needs work.
+
+Shared with ``helpline content check`` (audio freshness) through ``audio_status`` and
+``audio_problems``; both read the manifest and list folders, so they are for commands, not
+for requests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content.loader import Problem
+from ..content.model import Content
+from ..content.prompts import spoken_prompts
+from .hashing import text_hash
+from .manifest import ManifestError, read_manifest
+from .planning import files_on_disk, find_orphans
+from .recordings import find_recordings, recorded_dir
+from .tiers import DEFAULT_MIN_TIER, RECORDED, TIERS, meets_min_tier
+
+#: How many ids a problem line names before it says "and N more".
+SHOWN_IDS = 5
+
+
+@dataclass(frozen=True)
+class LanguageAudioStatus:
+    """One language's audio as the voice flow will use it."""
+
+    language: str
+    name: str
+    min_tier: str
+    prompts: int
+    #: Prompts that will <Play> a file.
+    playable: int
+    #: No file for the current words (never built, or the content changed since): <Say>.
+    missing: tuple[str, ...]
+    #: A file for the current words exists, but its tier is below min_tier: <Say>.
+    below_tier: tuple[str, ...]
+    #: Recordings made for words the content no longer has: record them again.
+    stale_recordings: tuple[str, ...]
+    #: Current recordings the manifest does not use yet: run a build.
+    unbuilt_recordings: tuple[str, ...]
+    #: Recordings whose file name matches no prompt (a typo in the name?).
+    unknown_recordings: tuple[str, ...]
+    #: Files in audio/<lang>/ no entry names, and entries for prompts that no longer exist.
+    orphans: tuple[str, ...]
+    #: Tier -> number of prompts whose current words have audio of that tier.
+    tiers: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.below_tier or self.stale_recordings
+                    or self.unbuilt_recordings)
+
+
+def audio_status(
+    content: Content,
+    settings: Mapping[str, Any],
+    *,
+    audio_dir: Path | None = None,
+    languages: Sequence[str] = (),
+) -> list[LanguageAudioStatus]:
+    """The audio status of every enabled language (or of the ones named)."""
+    audio_dir = Path(audio_dir or settings["HELPLINE_AUDIO_DIR"])
+    try:
+        entries = read_manifest(audio_dir)
+    except ManifestError:
+        entries = {}
+    codes = [code for code in content.codes if not languages or code in languages]
+    prompts = spoken_prompts(content, settings)
+    recordings = find_recordings(audio_dir, codes)
+    statuses = []
+    for code in codes:
+        pack = content.languages[code]
+        mine = [p for p in prompts if p.language == code]
+        slots = {(p.language, p.key) for p in mine}
+        min_tier = (pack.meta.audio_min_tier or DEFAULT_MIN_TIER).strip().lower()
+        missing, below, stale, unbuilt = [], [], [], []
+        tiers: Counter[str] = Counter()
+        for prompt in mine:
+            entry = entries.get((code, prompt.key))
+            current = (
+                entry is not None
+                and entry.text_hash == text_hash(prompt.text)
+                and (audio_dir / entry.file).is_file()
+            )
+            recording = recordings.get((code, prompt.key))
+            if recording is not None:
+                state = recording.state(prompt.text)
+                if state == "stale":
+                    stale.append(prompt.key)
+                elif not (current and entry is not None and entry.tier == RECORDED):
+                    unbuilt.append(prompt.key)
+            if not current or entry is None:
+                missing.append(prompt.key)
+                continue
+            tiers[entry.tier] += 1
+            if not meets_min_tier(entry.tier, min_tier):
+                below.append(prompt.key)
+        orphan_files, dead = find_orphans(files_on_disk(audio_dir, [code]), entries, slots,
+                                          [code])
+        orphans = orphan_files + [f"manifest entry {lang}/{key}" for lang, key in dead]
+        unknown = sorted(
+            str(rec.path.relative_to(audio_dir))
+            for (lang, key), rec in recordings.items()
+            if lang == code and (lang, key) not in slots
+        )
+        statuses.append(
+            LanguageAudioStatus(
+                language=code,
+                name=pack.meta.name,
+                min_tier=min_tier,
+                prompts=len(mine),
+                playable=len(mine) - len(missing) - len(below),
+                missing=tuple(missing),
+                below_tier=tuple(below),
+                stale_recordings=tuple(stale),
+                unbuilt_recordings=tuple(unbuilt),
+                unknown_recordings=tuple(unknown),
+                orphans=tuple(orphans),
+                tiers={tier: tiers[tier] for tier in reversed(TIERS) if tiers[tier]},
+            )
+        )
+    return statuses
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown + (f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")
+
+
+def audio_problems(
+    content: Content, settings: Mapping[str, Any], *, audio_dir: Path | None = None
+) -> list[Problem]:
+    """Audio freshness as content-check warnings: one line per language and kind of gap."""
+    audio_dir = Path(audio_dir or settings["HELPLINE_AUDIO_DIR"])
+    problems = []
+    for status in audio_status(content, settings, audio_dir=audio_dir):
+        path = content.languages[status.language].path
+        if status.missing:
+            problems.append(Problem(
+                path, "(audio)",
+                f"{len(status.missing)} of {status.prompts} prompts have no audio for their "
+                f"current words ({_ids(status.missing)}); callers hear <Say> instead.",
+                f"Run: helpline audio build --lang {status.language}",
+                severity="warning",
+            ))
+        if status.below_tier:
+            problems.append(Problem(
+                path, "(audio)",
+                f"{len(status.below_tier)} prompts only have audio below audio_min_tier "
+                f"({status.min_tier}): {_ids(status.below_tier)}; callers hear <Say> instead.",
+                "Build with a better engine, add recordings, or lower audio_min_tier.",
+                severity="warning",
+            ))
+        if status.stale_recordings:
+            folder = recorded_dir(audio_dir, status.language)
+            problems.append(Problem(
+                path, "(audio)",
+                f"{len(status.stale_recordings)} recordings are for words that have since "
+                f"changed: {_ids(status.stale_recordings)}.",
+                f"Record them again into {folder} (helpline audio script --lang "
+                f"{status.language} --todo), or delete a recording's .json file to keep it "
+                "for the new words.",
+                severity="warning",
+            ))
+        if status.unbuilt_recordings:
+            problems.append(Problem(
+                path, "(audio)",
+                f"{len(status.unbuilt_recordings)} recordings are not in use yet: "
+                f"{_ids(status.unbuilt_recordings)}.",
+                f"Run: helpline audio build --lang {status.language}",
+                severity="warning",
+            ))
+        if status.unknown_recordings:
+            problems.append(Problem(
+                path, "(audio)",
+                f"recordings match no prompt: {_ids(status.unknown_recordings)}.",
+                "Rename them to a prompt id (helpline audio script shows the names).",
+                severity="warning",
+            ))
+    return problems
