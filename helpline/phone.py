@@ -1,0 +1,63 @@
+"""Reading phone numbers the way people write and type them, with Google's libphonenumber."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+
+def region_of(number: str | None) -> str | None:
+    """The country of an E.164 number (``GB`` for +44...), or None when it is not one."""
+    if not number:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    if not region:  # a range the tables do not know yet: the country code's main region
+        region = phonenumbers.region_code_for_country_code(parsed.country_code)
+    return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def to_e164(text: str | None, default_region: str | None = None, *,
+            strict: bool = True) -> str | None:
+    """A number in E.164 form, or None.
+
+    ``strict`` asks for a number that is valid in its country's numbering plan (for a number a
+    person typed); without it any number of a possible length passes (for a number Twilio
+    gives us, which is real even if the numbering tables do not know its range yet).
+
+    A national number ("07700 900123") is read in ``default_region`` (the sender's country);
+    digits typed on a keypad without "+" are also tried as an international number, since a
+    caller abroad cannot type "+".
+    """
+    if not text:
+        return None
+    text = text.strip()[:40]
+    candidates = [(text, default_region)]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not text.startswith("+") and digits:
+        candidates.append(("+" + digits, None))
+    for candidate, region in candidates:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except NumberParseException:
+            continue
+        valid = (phonenumbers.is_valid_number(parsed) if strict
+                 else phonenumbers.is_possible_number(parsed))
+        if valid:
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def can_receive_sms(e164: str) -> bool:
+    """False for numbers that are certainly landlines, toll-free or premium."""
+    parsed = phonenumbers.parse(e164, None)
+    kind = phonenumbers.number_type(parsed)
+    return kind not in (
+        PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.SHARED_COST,
+    )

@@ -1,0 +1,554 @@
+"""Understand what a texter (or a caller's speech) asks for, in any enabled language.
+
+Texters write "Checklist!!", "  questions ", "CHEKLIST", "ＱＵＥＳＴＩＯＮＳ" or "lísta", and a
+caller's speech comes back as "Next." — all of them must reach the same content, and STOP must
+always mean stop. The words come from the language packs (scripts_content/<lang>.yaml); only
+Twilio's own English opt-out, opt-in and help words live here, because Twilio itself acts on them
+in every language.
+
+Pure: no Flask, no Twilio, no database. ``KeywordTable.from_packs`` does all the work on the
+tables once, so ``match`` (called on every webhook) only normalises the one message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from helpline.content.model import LanguagePack
+
+# --- intents -----------------------------------------------------------------------------------
+
+OPT_OUT = "opt_out"
+OPT_IN = "opt_in"
+HELP = "help"
+SAFETY = "safety"
+LANGUAGE = "language"
+SHARE = "share"
+UNKNOWN = "unknown"
+
+#: Twilio's default opt-out, opt-in and help keywords. Twilio acts on these itself (it blocks
+#: every later message after STOP), so the helpline must agree with it whatever the language.
+TWILIO_RESERVED: Mapping[str, tuple[str, ...]] = {
+    OPT_OUT: ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"),
+    OPT_IN: ("START", "UNSTOP", "YES"),
+    HELP: ("HELP", "INFO"),
+}
+
+#: A bare number from the SMS menu, in menu order.
+MENU_NUMBERS: Mapping[str, str] = {
+    "1": "scripts",
+    "2": "checklist",
+    "3": "questions",
+    "4": "international",
+    "5": "support",
+}
+
+#: "SCRIPT 1" ... in any language that has no words of its own for them.
+SCRIPT_NUMBERS: Mapping[str, str] = {
+    "script 1": "script_direct",
+    "script 2": "script_emotional",
+    "script 3": "script_calm",
+}
+
+#: Typo tolerance: one edit (insert, delete, substitute, swap two neighbours) in a word this long.
+FUZZY_MIN_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a message asks for; ``language`` is the pack whose words matched (None: unknown)."""
+
+    name: str
+    language: str | None = None
+    argument: str = ""
+
+
+# --- normalising -------------------------------------------------------------------------------
+
+#: Apostrophes vanish rather than split words, so "can't", "can’t" and "cant" are one word.
+_APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032\uff07"))
+
+#: Latin letters that carry their accent built in (no Unicode decomposition to strip).
+_LATIN_FOLD = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "ð": "d", "þ": "th",
+     "æ": "ae", "œ": "oe"}
+)
+
+#: Alef with hamza or madda is typed as a bare alef by many texters.
+_ALEF = "\u0627"
+_ARABIC_FOLD = str.maketrans({"\u0622": _ALEF, "\u0623": _ALEF, "\u0625": _ALEF, "\u0671": _ALEF})
+_TATWEEL = "\u0640"
+
+_DIACRITIC_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0xFE20, 0xFE2F))
+_ALWAYS_DROPPED_MARKS = ((0x20D0, 0x20FF), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+_HARAKAT = ((0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
+_HAMZA_MARKS = (0x0653, 0x0654, 0x0655)
+_HEBREW_POINTS = ((0x0591, 0x05C7),)
+_CYRILLIC_BREVE = 0x0306  # keeps й and ў, which are letters of their own
+
+_SCRIPT_RANGES = (
+    ("latin", ((0x0041, 0x024F), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF),
+               (0xAB30, 0xAB6F))),
+    ("greek", ((0x0370, 0x03FF), (0x1F00, 0x1FFF))),
+    ("cyrillic", ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))),
+    ("arabic", ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+                (0xFE70, 0xFEFF))),
+    ("hebrew", ((0x0590, 0x05FF),)),
+)
+
+#: Scripts written without spaces between words: a phrase in them is found anywhere in a message.
+_UNSPACED_RANGES = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x2FDF), (0x3040, 0x30FF),
+    (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+)
+
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _in_ranges(code: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    for name, ranges in _SCRIPT_RANGES:
+        if _in_ranges(code, ranges):
+            return name
+    return "other"
+
+
+def _drops_mark(mark: str, base: str) -> bool:
+    """Whether a combining mark is an accent to strip, given the letter it sits on."""
+    code = ord(mark)
+    if _in_ranges(code, _ALWAYS_DROPPED_MARKS):
+        return True
+    script = _script(base)
+    if script == "arabic":
+        if code in _HAMZA_MARKS:
+            return base == _ALEF
+        return _in_ranges(code, _HARAKAT)
+    if script == "hebrew":
+        return _in_ranges(code, _HEBREW_POINTS)
+    if script == "cyrillic" and code == _CYRILLIC_BREVE:
+        return False
+    return _in_ranges(code, _DIACRITIC_RANGES)
+
+
+def normalise(text: str) -> str:
+    """The message as it is compared: "¡LÍSTA!! 🙏" -> "lista".
+
+    NFKC (full-width to half-width, ligatures apart), case folded, accents stripped from Latin,
+    Greek and Cyrillic (but й stays й, and CJK, Cyrillic and Arabic letters stay), Arabic harakat
+    and tatweel removed and alef forms unified, digits of any script made ASCII, apostrophes
+    dropped, punctuation, symbols and emoji turned into spaces, white space collapsed. Total and
+    idempotent.
+    """
+    # Apostrophes go before NFKC (which turns "´" into a space and an accent) and after it
+    # (which turns "ŉ" into "ʼn").
+    text = unicodedata.normalize("NFKC", text.translate(_APOSTROPHES)).casefold()
+    text = text.translate(_APOSTROPHES)
+    out: list[str] = []
+    base = ""  # the letter or digit the next combining mark would sit on
+    for ch in unicodedata.normalize("NFD", text):
+        category = unicodedata.category(ch)
+        kind = category[0]
+        if kind == "M":
+            if base and not _drops_mark(ch, base):
+                out.append(ch)
+            continue
+        if ch == _TATWEEL:
+            continue
+        if kind in "LN":
+            if category == "Nd":
+                ch = str(unicodedata.decimal(ch))
+            out.append(ch)
+            base = ch
+        elif kind in "PSZ" or category == "Cc":
+            out.append(" ")
+            base = ""
+        # Cf, Cs, Co, Cn (format marks, broken surrogates, private use, emoji newer than this
+        # Python's Unicode tables) carry no word: drop them.
+    text = "".join(out).translate(_LATIN_FOLD).translate(_ARABIC_FOLD)
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _split_numbers(normalised: str) -> str:
+    """ "script2" -> "script 2", so a number glued to a word is still found."""
+    return _LETTER_DIGIT.sub(" ", normalised)
+
+
+# --- typo tolerance ----------------------------------------------------------------------------
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau (optimal string alignment) distance of at most 1, in linear time."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < la and i < lb and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _fuzzy_eligible(word: str) -> bool:
+    return len(word.replace(" ", "")) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word)
+
+
+class _NearIndex:
+    """Finds the known words one edit away from a word (symmetric-delete lookup)."""
+
+    def __init__(self, words: Iterable[str]):
+        self._keys: dict[str, set[str]] = {}
+        self._longest = 0
+        for word in words:
+            if _fuzzy_eligible(word):
+                self._longest = max(self._longest, len(word))
+                for key in _deletes(word):
+                    self._keys.setdefault(key, set()).add(word)
+
+    def near(self, word: str) -> set[str]:
+        if not FUZZY_MIN_LENGTH - 1 <= len(word) <= self._longest + 1:
+            return set()  # also keeps a long message from costing a delete per character
+        if any(c.isdigit() for c in word):
+            return set()
+        found: set[str] = set()
+        for key in _deletes(word):
+            found |= self._keys.get(key, set())
+        return {known for known in found if known != word and _within_one_edit(word, known)}
+
+
+# --- phrase tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    intent: str
+    language: str | None
+    text: str  # normalised
+    words: tuple[str, ...]
+    spaced: bool  # found on word boundaries; False: found anywhere (scripts without spaces)
+    containable: bool  # may be found inside a longer message
+    order: int  # earlier pack, then earlier intent and phrase, wins a tie
+
+
+@dataclass(frozen=True)
+class _Hit:
+    phrase: _Phrase
+    edits: int
+
+
+class _PhraseIndex:
+    """Every phrase of one kind, indexed for the four ways a message may match it."""
+
+    def __init__(self, phrases: Iterable[_Phrase]):
+        self.exact: dict[str, list[_Phrase]] = {}
+        self._by_first: dict[str, list[_Phrase]] = {}
+        self._unspaced: list[_Phrase] = []
+        for phrase in phrases:
+            self.exact.setdefault(phrase.text, []).append(phrase)
+            if not phrase.containable:
+                continue
+            if phrase.spaced:
+                self._by_first.setdefault(phrase.words[0], []).append(phrase)
+            else:
+                self._unspaced.append(phrase)
+        self._near_word = _NearIndex(self._by_first_words())
+        self._near_text = _NearIndex(
+            text for text, found in self.exact.items() if any(p.spaced for p in found)
+        )
+
+    def _by_first_words(self) -> set[str]:
+        return {word for group in self._by_first.values() for p in group for word in p.words}
+
+    def whole(self, message: str) -> list[_Hit]:
+        return [_Hit(p, 0) for p in self.exact.get(message, ())]
+
+    def contained(self, message: str, words: list[str]) -> list[_Hit]:
+        hits = [_Hit(p, 0) for p in self._unspaced if p.text in message]
+        for start, word in enumerate(words):
+            for phrase in self._by_first.get(word, ()):
+                end = start + len(phrase.words)
+                if tuple(words[start:end]) == phrase.words:
+                    hits.append(_Hit(phrase, 0))
+        return hits
+
+    def fuzzy_whole(self, message: str, words: list[str]) -> list[_Hit]:
+        hits = [
+            _Hit(p, 1)
+            for text in self._near_text.near(message)
+            for p in self.exact[text]
+            if p.spaced
+        ]
+        return hits + self._windows(words, whole=True)
+
+    def fuzzy_contained(self, words: list[str]) -> list[_Hit]:
+        return self._windows(words, whole=False)
+
+    def _windows(self, words: list[str], *, whole: bool) -> list[_Hit]:
+        """Phrases whose every word matches a run of message words, each within one edit."""
+        near: dict[str, set[str]] = {}
+
+        def near_words(word: str) -> set[str]:
+            if word not in near:
+                near[word] = self._near_word.near(word)
+            return near[word]
+
+        hits: list[_Hit] = []
+        starts = range(1) if whole else range(len(words))
+        for start in starts:
+            if start >= len(words):
+                break
+            for first in {words[start], *near_words(words[start])}:
+                for phrase in self._by_first.get(first, ()):
+                    end = start + len(phrase.words)
+                    if end > len(words) or (whole and end != len(words)):
+                        continue
+                    edits = 0
+                    for said, known in zip(words[start:end], phrase.words, strict=True):
+                        if said == known:
+                            continue
+                        if known not in near_words(said):
+                            break
+                        edits += 1
+                    else:
+                        if edits:
+                            hits.append(_Hit(phrase, edits))
+        return hits
+
+
+def _has_unspaced(text: str) -> bool:
+    return any(_in_ranges(ord(ch), _UNSPACED_RANGES) for ch in text)
+
+
+def _latin_only(text: str) -> bool:
+    return all(ch == " " or ch.isdigit() or _script(ch) == "latin" for ch in text)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+class KeywordTable:
+    """Every keyword of every enabled language, ready to match a message.
+
+    Order of matching (the first that applies wins):
+
+    1. reserved words: the whole message is one opt-out, opt-in or help word (Twilio's English
+       words, language None, or a pack's ``reserved`` words);
+    2. safety: a pack's safety phrase anywhere in the message (on word boundaries for Latin
+       script, within one edit in words of 5+ letters);
+    3. a language's name or code alone (intent ``language``);
+    4. SHARE <number>: a ``share`` phrase starting the message, the rest as the argument;
+    5. a bare menu number 1-5, or SCRIPT 1/2/3 and each pack's ``script_*`` phrases;
+    6. any intent phrase: exact whole message, then a phrase inside the message as whole words,
+       then the same two with one edit per word of 5+ letters;
+    7. otherwise ``unknown``.
+
+    Within a step: a longer phrase beats a shorter one, fewer typos beat more; a tie between
+    languages goes to ``prefer`` (the texter's language) and then to the pack given first (the
+    menu order of HELPLINE_LANGUAGES, so the default language); a tie inside one language goes
+    to the intent listed first in its file.
+    """
+
+    def __init__(
+        self,
+        *,
+        reserved: Mapping[str, Intent],
+        safety: _PhraseIndex,
+        languages: Mapping[str, list[_Phrase]],
+        share: list[_Phrase],
+        direct: Mapping[str, list[_Phrase]],
+        intents: _PhraseIndex,
+    ):
+        self._reserved = reserved
+        self._safety = safety
+        self._languages = languages
+        self._share = share
+        self._direct = direct
+        self._intents = intents
+
+    @classmethod
+    def from_packs(cls, packs: Iterable[LanguagePack]) -> KeywordTable:
+        """Normalise and index every pack's words once, in the order the packs are given."""
+        reserved: dict[str, Intent] = {}
+        for kind, words in TWILIO_RESERVED.items():
+            for word in words:
+                reserved[normalise(word)] = Intent(kind)
+        phrases: list[_Phrase] = []
+        safety: list[_Phrase] = []
+        order = 0
+        for pack in packs:
+            for kind, words in pack.reserved.items():
+                for word in words:
+                    reserved.setdefault(normalise(word), Intent(kind, pack.code))
+            intents = dict(pack.intents)
+            intents[LANGUAGE] = (*intents.get(LANGUAGE, ()), pack.meta.name)
+            for name, words in intents.items():
+                for word in words:
+                    order += 1
+                    phrase = _make_phrase(name, pack.code, word, order, _has_unspaced)
+                    if phrase is not None:
+                        phrases.append(phrase)
+            for word in pack.safety_words:
+                order += 1
+                phrase = _make_phrase(SAFETY, pack.code, word, order, _not_latin)
+                if phrase is not None:
+                    safety.append(phrase)
+        direct: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            if phrase.intent in SCRIPT_NUMBERS.values():
+                direct.setdefault(phrase.text, []).append(phrase)
+        builtin = [*MENU_NUMBERS.items(), *SCRIPT_NUMBERS.items()]
+        for text, name in builtin:
+            if text not in direct:
+                direct[text] = [_Phrase(name, None, text, tuple(text.split()), True, False, 0)]
+        languages: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            if phrase.intent == LANGUAGE:
+                languages.setdefault(phrase.text, []).append(phrase)
+        share = [p for p in phrases if p.intent == SHARE]
+        return cls(
+            reserved=reserved,
+            safety=_PhraseIndex(safety),
+            languages=languages,
+            share=share,
+            direct=direct,
+            intents=_PhraseIndex(phrases),
+        )
+
+    def match(
+        self,
+        message: str,
+        allowed: Collection[str] | None = None,
+        *,
+        prefer: str | None = None,
+    ) -> Intent:
+        """The intent of one message (an SMS body or a speech result).
+
+        ``allowed`` limits the intents that may match, for a voice menu screen that only knows
+        a few words; reserved words and safety phrases are only looked for when it is None.
+        ``prefer`` is the texter's current language, which wins ties between languages.
+        """
+        text = normalise(message)
+        if not text:
+            return Intent(UNKNOWN)
+        words = text.split(" ")
+
+        def permitted(name: str) -> bool:
+            return allowed is None or name in allowed
+
+        def best(hits: Iterable[_Hit]) -> _Hit | None:
+            usable = [hit for hit in hits if permitted(hit.phrase.intent)]
+            return min(usable, key=lambda hit: _rank(hit, prefer), default=None)
+
+        if allowed is None:
+            if text in self._reserved:
+                return self._reserved[text]
+            found = best(
+                self._safety.contained(text, words)
+                + self._safety.fuzzy_contained(words)
+            )
+            if found:
+                return Intent(SAFETY, found.phrase.language)
+        found = best(_Hit(p, 0) for p in self._languages.get(text, ()))
+        if found:
+            return Intent(LANGUAGE, found.phrase.language)
+        shared = self._match_share(message, text, permitted, prefer)
+        if shared:
+            return shared
+        split = _split_numbers(text)
+        found = best(_Hit(p, 0) for p in self._direct.get(text) or self._direct.get(split, ()))
+        if found:
+            return Intent(found.phrase.intent, found.phrase.language)
+        stages: tuple[Callable[[], list[_Hit]], ...] = (
+            lambda: self._intents.whole(text),
+            lambda: self._intents.contained(text, words),
+            lambda: self._intents.fuzzy_whole(text, words),
+            lambda: self._intents.fuzzy_contained(words),
+        )
+        for stage in stages:
+            found = best(stage())
+            if found:
+                return Intent(found.phrase.intent, found.phrase.language)
+        return Intent(UNKNOWN)
+
+    def _match_share(
+        self, message: str, text: str, permitted: Callable[[str], bool], prefer: str | None
+    ) -> Intent | None:
+        if not permitted(SHARE):
+            return None
+        if any(p.intent != SHARE for p in self._intents.exact.get(text, ())):
+            return None  # "send to family" is its own intent, not SHARE with "family"
+        split = _split_numbers(text)
+        starting = [
+            _Hit(p, 0)
+            for p in self._share
+            if any(t == p.text or t.startswith(p.text + " ") for t in (text, split))
+        ]
+        if not starting:
+            return None
+        phrase = min(starting, key=lambda hit: _rank(hit, prefer)).phrase
+        return Intent(SHARE, phrase.language, _after_keyword(message, phrase.text))
+
+
+def _rank(hit: _Hit, prefer: str | None) -> tuple[int, int, int, int]:
+    phrase = hit.phrase
+    return (-len(phrase.text), hit.edits, 0 if phrase.language == prefer else 1, phrase.order)
+
+
+def _not_latin(text: str) -> bool:
+    return not _latin_only(text)
+
+
+def _make_phrase(
+    intent: str, language: str, word: str, order: int, unspaced: Callable[[str], bool]
+) -> _Phrase | None:
+    text = normalise(word)
+    if not text:
+        return None
+    return _Phrase(
+        intent=intent,
+        language=language,
+        text=text,
+        words=tuple(text.split(" ")),
+        spaced=not unspaced(text),
+        # A language code such as "en" is a word in French and Spanish: only alone it names one.
+        containable=intent != LANGUAGE,
+        order=order,
+    )
+
+
+def _after_keyword(message: str, keyword: str) -> str:
+    """The original words after a keyword that starts the message ("+1 555 0100")."""
+    for end in _word_ends(message):
+        head = normalise(message[:end])
+        if head == keyword:
+            return message[end:].strip().lstrip(":;,=").strip()
+        if not keyword.startswith(head):
+            break
+    return ""
+
+
+def _word_ends(message: str) -> Iterable[int]:
+    for index in range(1, len(message) + 1):
+        before = message[index - 1]
+        after = message[index] if index < len(message) else ""
+        if not before.isalnum():
+            continue
+        if not after or not after.isalnum() or before.isdigit() != after.isdigit():
+            yield index

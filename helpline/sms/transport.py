@@ -1,0 +1,134 @@
+"""The one seam to Twilio's REST API for sending texts (and a local stand-in for trying it out).
+
+Everything the worker needs to know about a failure is in ``SendError``: whether trying again
+can help, and Twilio's error code.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..privacy import mask_number
+
+log = logging.getLogger(__name__)
+
+#: Twilio error codes with a meaning for the helpline.
+UNSUBSCRIBED = "21610"  # the recipient replied STOP to this sender
+INVALID_NUMBER = "21211"
+NOT_MOBILE = "21614"
+
+
+class SendError(Exception):
+    """A send that did not go through; ``retryable`` says whether backing off can help."""
+
+    def __init__(self, message: str, *, retryable: bool, code: str | None = None,
+                 status: int | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.code = code
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    sid: str
+    body: str
+    created: datetime | None
+
+
+class Transport(Protocol):
+    def send(self, to: str, body: str) -> str: ...
+
+    def sent_to(self, to: str, since: datetime) -> list[SentMessage]: ...
+
+
+class TwilioTransport:
+    """Sends through twilio-python's REST client, with a timeout on every request."""
+
+    def __init__(self, settings: Mapping[str, object], timeout: float = 10.0):
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        account = str(settings.get("TWILIO_ACCOUNT_SID") or "")
+        key_sid = str(settings.get("TWILIO_API_KEY_SID") or "")
+        if key_sid:
+            username, password = key_sid, str(settings.get("TWILIO_API_KEY_SECRET") or "")
+        else:
+            username, password = account, str(settings.get("TWILIO_AUTH_TOKEN") or "")
+        self.client = Client(username, password, account_sid=account,
+                             http_client=TwilioHttpClient(timeout=timeout))
+        base = str(settings.get("TWILIO_API_BASE_URL") or "")
+        if base:  # a mock of Twilio's API (tests, staging)
+            self.client.api.base_url = base.rstrip("/")
+        self.sender = {}
+        if settings.get("TWILIO_MESSAGING_SERVICE_SID"):
+            self.sender["messaging_service_sid"] = str(settings["TWILIO_MESSAGING_SERVICE_SID"])
+        else:
+            self.sender["from_"] = str(settings.get("TWILIO_FROM_NUMBER") or "")
+        public = str(settings.get("HELPLINE_PUBLIC_URL") or "")
+        self.status_callback = f"{public}/sms/status" if public else None
+
+    def send(self, to: str, body: str) -> str:
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        options = dict(self.sender)
+        if self.status_callback:
+            options["status_callback"] = self.status_callback
+        try:
+            message = self.client.messages.create(to=to, body=body, **options)
+        except TwilioRestException as exc:
+            status = exc.status or 0
+            raise SendError(
+                f"Twilio answered {status}: {exc.msg}",
+                retryable=status == 429 or status >= 500,
+                code=str(exc.code) if exc.code else None,
+                status=status,
+            ) from None
+        except (RequestException, TwilioException, OSError) as exc:
+            raise SendError(f"Twilio could not be reached: {type(exc).__name__}",
+                            retryable=True) from None
+        return str(message.sid)
+
+    def sent_to(self, to: str, since: datetime) -> list[SentMessage]:
+        """Messages Twilio already has for ``to`` (to find a send a crash did not record)."""
+        from requests import RequestException
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            found = self.client.messages.list(to=to, date_sent_after=since, limit=50,
+                                               page_size=50)
+        except (RequestException, TwilioException, OSError) as exc:
+            raise SendError(f"Twilio's message list could not be read: {exc}",
+                            retryable=True) from None
+        return [SentMessage(str(m.sid), str(m.body or ""), m.date_created) for m in found]
+
+
+class LocalTransport:
+    """Local mode and simulated calls: nothing leaves the machine, the text is only logged."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+
+    def send(self, to: str, body: str) -> str:
+        sid = "SM" + uuid.uuid4().hex
+        self.sent.append((sid, to, body))
+        log.info("local mode: text to %s not sent to Twilio (%d characters)", mask_number(to),
+                 len(body))
+        return sid
+
+    def sent_to(self, to: str, since: datetime) -> list[SentMessage]:
+        return [SentMessage(sid, body, None) for sid, number, body in self.sent if number == to]
+
+
+def transport_for(settings: Mapping[str, object]) -> Transport:
+    """Twilio when an account is configured, else the local stand-in."""
+    if settings.get("TWILIO_ACCOUNT_SID") and (
+            settings.get("TWILIO_AUTH_TOKEN") or settings.get("TWILIO_API_KEY_SID")):
+        return TwilioTransport(settings)
+    return LocalTransport()

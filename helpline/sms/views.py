@@ -1,0 +1,153 @@
+"""SMS webhooks: read a keyword, act on it, reply with TwiML <Message> parts.
+
+STOP and the other reserved words are handled before anything else; after an opt-out nothing
+but the START confirmation is ever sent to that number.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
+
+from .. import phone, usage
+from ..content import CONTENT_EXTENSION, Content
+from ..content.model import SMS
+from ..content.prompts import deployment_values
+from ..privacy import mask_number
+from ..store import get_store
+from ..webhook import reject_unsigned, twiml_response
+from . import compose, sending
+from .keywords import Intent, KeywordTable, normalise
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("sms", __name__, url_prefix="/sms")
+bp.before_request(reject_unsigned)
+
+EXTENSION = "helpline.sms"
+
+#: Longest message body read; Twilio's own limit is 1600 characters.
+MAX_BODY = 2000
+
+
+class SmsSetup:
+    """What the SMS handlers need, built once at start-up."""
+
+    def __init__(self, app: Flask):
+        self.content: Content = app.extensions[CONTENT_EXTENSION]
+        self.keywords = KeywordTable.from_packs(self.content)
+        self.values = deployment_values(app.config)
+
+
+def prepare(app: Flask) -> None:
+    app.extensions[EXTENSION] = SmsSetup(app)
+
+
+def _setup() -> SmsSetup:
+    return current_app.extensions[EXTENSION]
+
+
+def _reply(language: str, text_ids: list[str] | None = None,
+           parts: list[str] | None = None):
+    setup = _setup()
+    pack = setup.content.pack(language)
+    if parts is None:
+        parts = compose.parts(pack, text_ids or [], setup.values)
+    response = MessagingResponse()
+    for part in parts:
+        response.message(part)
+    return twiml_response(response)
+
+
+def _silence():
+    return twiml_response(MessagingResponse())
+
+
+@bp.post("")
+def incoming_text():
+    """A text from anyone: reserved words first, then keywords in any enabled language."""
+    setup = _setup()
+    raw_from = request.form.get("From", "")
+    number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
+    body = (request.form.get("Body") or "")[:MAX_BODY]
+    store = get_store()
+    with store.transaction() as tx:
+        stored_language = tx.language_of(number) if number else None
+        opted_out = tx.is_opted_out(number) if number else False
+    intent = setup.keywords.match(body, prefer=stored_language)
+    language = setup.content.pack(intent.language or stored_language).code
+    usage.record("sms", intent.name, language=language)
+
+    if intent.name == "opt_out":
+        with store.transaction() as tx:
+            tx.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
+        log.info("opt-out from %s", mask_number(number))
+        return _silence() if opted_out else _reply(language, ["sms.opted_out"])
+    if intent.name == "opt_in":
+        with store.transaction() as tx:
+            tx.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
+        return _reply(language, ["sms.opted_in"])
+    if opted_out:
+        return _silence()
+    return _answer(intent, number, stored_language, language)
+
+
+def _answer(intent: Intent, number: str, stored_language: str | None, language: str):
+    """Everything but the reserved words, for a texter who has not opted out."""
+    setup = _setup()
+    if intent.language and intent.language != stored_language and number:
+        with get_store().transaction() as tx:
+            tx.set_language(number, intent.language)
+    if intent.name == "safety":
+        ids = ["sms.safety"]
+        if current_app.config.get("HELPLINE_CRISIS_LINE"):
+            ids.append("sms.crisis_line")
+        return _reply(language, ids)
+    if intent.name == "share":
+        outcome = sending.share_questions(number, intent.argument, language)
+        return _reply(language, [sending.SHARE_TEXTED[outcome]])
+    if intent.name == "forget":
+        deleted = get_store().forget(number)
+        log.info("forgot %s: %s", mask_number(number), deleted)
+        return _reply(language, ["sms.forget_done"])
+    return _reply(language, compose.reply_ids(setup.content.pack(language), intent.name))
+
+
+@bp.post("/status")
+def message_status():
+    """Delivery receipts. An unknown id still gets 200, or Twilio would keep retrying."""
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
+    status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").lower()
+    if sid and status:
+        with get_store().transaction() as tx:
+            known = tx.record_delivery_status(sid, status, request.form.get("ErrorCode"))
+        if not known:
+            log.info("status %s for a message this helpline does not know", status)
+    return twiml_response(MessagingResponse())
+
+
+@bp.post("/fallback")
+def fallback():
+    """Twilio calls this when /sms failed: answer from memory alone."""
+    log.error("Twilio used the SMS fallback URL: ErrorCode=%s ErrorUrl=%s",
+              request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
+    return _reply(_setup().content.default.code, ["sms.error"])
+
+
+@bp.errorhandler(Exception)
+def texted_apology(error: Exception):
+    """Never a 5xx to Twilio: a short apology the texter can act on."""
+    if isinstance(error, HTTPException) and error.code in (403, 404, 405):
+        return error
+    log.exception("SMS handler failed (MessageSid=%s)", request.form.get("MessageSid", "?"))
+    try:
+        pack = _setup().content.default
+        if _setup().keywords.match(request.form.get("Body") or "").name == "opt_out":
+            return _silence()
+        return _reply(pack.code, parts=[pack.render("sms.error", SMS, _setup().values)])
+    except Exception:
+        log.exception("SMS apology failed too")
+        return _silence()

@@ -1,0 +1,256 @@
+"""Texting the helpline: keywords, reserved words, sharing and forgetting, over signed webhooks."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline.content import current_content
+from helpline.content.model import SMS
+from helpline.content.prompts import deployment_values
+from helpline.sms.segments import analyse
+from helpline.store.models import PENDING, SUPPRESSED
+
+from ..conftest import Texter, Twilio
+
+
+@pytest.fixture
+def settings(settings):
+    settings["HELPLINE_LANGUAGES"] = "en"
+    return settings
+
+
+@pytest.fixture
+def words(app):
+    def render(text_id: str, language: str = "en") -> str:
+        with app.app_context():
+            return current_content().pack(language).render(
+                text_id, SMS, deployment_values(app.config))
+
+    return render
+
+
+@pytest.mark.parametrize(
+    "body, first_text",
+    [
+        ("MENU", "menu.main"),
+        ("hi", "menu.main"),
+        ("SCRIPTS", "scripts.intro"),
+        ("SCRIPT 2", "scripts.emotional"),
+        ("script 3", "scripts.calm"),
+        ("checklist", "checklist.intro"),
+        ("RECORDS", "checklist.intro"),
+        ("QUESTIONS", "questions.intro"),
+        ("china", "international.intro"),
+        ("SUPPORT", "support.intro"),
+        ("2", "checklist.intro"),
+        ("3", "questions.intro"),
+    ],
+)
+def test_each_keyword_answers_with_its_content(texter, words, body, first_text):
+    replies = texter.send(body)
+
+    assert replies
+    assert words(first_text) in replies[0]
+
+
+@pytest.mark.parametrize("body", ["Checklist!!", "  checklist ", "CHEKLIST", "checklsit",
+                                  "Check list", "CHECKLIST 🙏", "ＣＨＥＣＫＬＩＳＴ", "checklist."])
+def test_misspelt_and_decorated_keywords_still_work(texter, words, body):
+    assert words("checklist.intro") in texter.send(body)[0]
+
+
+@pytest.mark.parametrize("body", ["Qestions?", "questons", "QUESTION", "  Questions  ",
+                                  "questions please", "10 questions"])
+def test_misspelt_questions_still_work(texter, words, body):
+    assert words("questions.intro") in texter.send(body)[0]
+
+
+def test_unknown_text_lists_the_keywords(texter, words):
+    assert texter.send("what is this about") == [words("sms.unknown")]
+
+
+def test_long_content_is_split_at_item_boundaries_into_numbered_gsm7_parts(texter, app):
+    replies = texter.send("QUESTIONS")
+
+    with app.app_context():
+        pack = current_content().default
+    items = [t.sms for t in pack.sections["questions"].items]
+    assert len(replies) >= 2
+    for n, part in enumerate(replies, start=1):
+        assert part.startswith(f"({n} of {len(replies)}) ")
+        assert len(part) <= 1600
+        assert analyse(part).encoding == "GSM-7"
+    joined = "\n".join(part.split(") ", 1)[1] for part in replies)
+    for item in items:
+        assert item in joined  # no item was cut between two parts
+
+
+@pytest.mark.parametrize("word", ["STOP", "stop", "Stop.", " STOPALL ", "unsubscribe", "CANCEL",
+                                  "end", "QUIT", "revoke", "OPTOUT", "stop!"])
+def test_every_opt_out_word_stops_all_texts(texter, words, word, store):
+    assert texter.send(word) == [words("sms.opted_out")]
+
+    assert store.is_opted_out(texter.number)
+    assert texter.send("CHECKLIST") == []
+    assert texter.send("HELP") == []
+
+
+@pytest.mark.parametrize("body", ["stop sending me the checklist later", "stopp", "sto p",
+                                  "please stop"])
+def test_near_misses_of_stop_do_not_opt_out(texter, store, body):
+    texter.send(body)
+
+    assert not store.is_opted_out(texter.number)
+
+
+def test_stop_is_confirmed_once(texter, words):
+    assert texter.send("STOP") == [words("sms.opted_out")]
+    assert texter.send("STOP") == []
+
+
+@pytest.mark.parametrize("word", ["START", "unstop", "Yes"])
+def test_start_switches_texts_back_on(texter, words, word, store):
+    texter.send("STOP")
+
+    assert texter.send(word) == [words("sms.opted_in")]
+    assert not store.is_opted_out(texter.number)
+    assert texter.send("CHECKLIST")
+
+
+@pytest.mark.parametrize("word", ["HELP", "info", "Help?"])
+def test_help_names_the_program_and_how_to_opt_out(texter, words, word, app):
+    reply = texter.send(word)
+
+    assert reply == [words("sms.help")]
+    assert app.config["HELPLINE_NAME"] in reply[0]
+    assert "STOP" in reply[0]
+
+
+@pytest.mark.parametrize("body", ["I want to kill myself", "there is heavy bleeding",
+                                  "I CANNOT BREATHE"])
+def test_a_message_that_signals_danger_gets_urgent_care_guidance_first(texter, words, body):
+    assert texter.send(body)[0] == words("sms.safety")
+
+
+def test_the_crisis_line_is_added_when_configured(settings):
+    from helpline import create_app
+
+    settings["HELPLINE_CRISIS_LINE"] = "116 123"
+    app = create_app(settings)
+    texter = Texter(Twilio(app.test_client()))
+
+    replies = texter.send("I want to end my life")
+
+    assert "116 123" in replies[-1]
+
+
+def test_share_sends_an_introduction_then_the_questions(texter, words, outbox):
+    reply = texter.send("SHARE +44 7400 123456")
+
+    assert reply == [words("sms.share_sent")]
+    rows = outbox.rows(to_number="+447400123456")
+    assert rows[0].kind == "share_intro" and rows[0].body == words("sms.share_intro")
+    assert all(row.state == PENDING for row in rows)
+    assert "10. " in "".join(row.body for row in rows)
+
+
+def test_a_national_number_is_read_in_the_senders_country(texter, outbox):
+    texter.send("share 07400 123456")
+
+    assert outbox.rows(to_number="+447400123456")
+
+
+@pytest.mark.parametrize("body", ["SHARE", "SHARE 12", "share my doctor"])
+def test_share_without_a_number_explains_how(texter, words, body):
+    assert texter.send(body) == [words("sms.share_invalid")]
+
+
+def test_shares_are_limited_per_sender_and_per_recipient(texter, words):
+    first = texter.send("SHARE +447400123456")
+    same_recipient = texter.send("SHARE +447400123456")
+    others = [texter.send(f"SHARE +44740012346{n}") for n in range(3)]
+
+    assert first == [words("sms.share_sent")]
+    assert same_recipient == [words("sms.share_not_sent")]
+    assert others[0] == [words("sms.share_sent")]
+    assert others[-1] == [words("sms.share_limit")]
+
+
+def test_a_recipient_who_opted_out_is_never_messaged(texter, words, store, outbox):
+    store.record_opt_out("+447400123456", via="STOP")
+
+    assert texter.send("SHARE +447400123456") == [words("sms.share_not_sent")]
+    assert [r for r in outbox.rows() if r.state == PENDING] == []
+
+
+def test_stop_suppresses_what_was_waiting_to_be_sent(texter, twilio, store, outbox):
+    recipient_phone = texter.__class__(twilio, "+447400123456")
+    texter.send("SHARE +447400123456")
+
+    recipient_phone.send("STOP")
+
+    rows = outbox.rows(to_hash=store.hash_number("+447400123456"))
+    assert rows and all(row.state == SUPPRESSED and row.to_number is None for row in rows)
+
+
+def test_forget_deletes_language_and_pending_sends_but_keeps_an_opt_out(texter, words, store):
+    texter.send("SHARE +447400123456")
+
+    assert texter.send("FORGET") == [words("sms.forget_done")]
+
+    texter.send("STOP")
+    texter.send("FORGET")
+    assert store.is_opted_out(texter.number)
+
+
+def test_status_callbacks_are_recorded_and_unknown_ids_still_get_200(twilio, texter, outbox,
+                                                                     store):
+    texter.send("SHARE +447400123456")
+    row = outbox.rows()[0]
+    store.mark_sent(row.id, "SM" + "a" * 32)
+
+    delivered = twilio.post("/sms/status", {"MessageSid": "SM" + "a" * 32,
+                                            "MessageStatus": "delivered"})
+    unknown = twilio.post("/sms/status", {"MessageSid": "SM" + "b" * 32,
+                                          "MessageStatus": "delivered"})
+
+    assert delivered.status_code == 200 and unknown.status_code == 200
+    updated = outbox.rows(id=row.id)[0]
+    assert updated.delivery_status == "delivered" and updated.to_number is None
+
+
+def test_unsigned_texts_are_refused(twilio, texter):
+    response = twilio.client.post("/sms", data={"From": texter.number, "Body": "STOP"})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("body", ["", " ", "\x00", "🙂" * 2000, "a" * 20000, "%%%", "<Message>"])
+def test_odd_bodies_get_a_polite_answer(texter, words, body):
+    replies = texter.send(body)
+
+    assert replies == [words("sms.unknown")]
+
+
+@pytest.mark.parametrize("raw, as_read", [
+    (b"Body=%ED%A0%BD&From=%2B447400123001", {"Body": "%ED%A0%BD", "From": "+447400123001"}),
+    (b"Body=%FF%FE&From=%2B447400123001", {"Body": "%FF%FE", "From": "+447400123001"}),
+    (b"From=%2B447400123001&Body=CHECKLIST%", {"Body": "CHECKLIST%", "From": "+447400123001"}),
+])
+def test_bodies_that_are_not_utf8_get_an_answer_not_an_error(twilio, raw, as_read):
+    # Undecodable bytes reach the handler as their literal %-escapes; signed as such.
+    response = twilio.client.post(
+        "/sms", data=raw, content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": twilio.sign("/sms", as_read)})
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/xml"
+    assert b"<Message>" in response.data
+
+
+def test_a_failing_handler_still_texts_an_apology(texter, words, monkeypatch):
+    from helpline.sms import compose
+
+    monkeypatch.setattr(compose, "reply_ids", lambda *a: 1 / 0)
+
+    assert texter.send("CHECKLIST") == [words("sms.error")]

@@ -1,0 +1,185 @@
+"""Twilio's REST API for the tests: Stoplight Prism serving Twilio's own OpenAPI spec, behind a
+small proxy of ours.
+
+Prism checks every request against the spec (required fields, types, SID patterns) and answers
+with the spec's example. The proxy adds what a static mock cannot: a unique sid per message, a
+message list that holds what was really sent (for crash reconciliation), and faults on demand
+(HTTP 500, 429, Twilio error codes, dropped connections, timeouts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import deque
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = REPO.parent / "shared" / "peers" / "twilio_api_v2010.json"
+PRISM = REPO / ".prism" / "node_modules" / ".bin" / "prism"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prism_missing_reason() -> str | None:
+    if not SPEC.exists():
+        return f"Twilio's OpenAPI spec is not at {SPEC}"
+    if not PRISM.exists():
+        return "Prism is not installed: run `make test` (npm install --prefix .prism)"
+    return None
+
+
+class Prism:
+    """A running ``prism mock`` of Twilio's spec on a loopback port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(PRISM), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(self.port),
+             ],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("prism exited while starting")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("prism did not start within 60 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class TwilioMock:
+    """The proxy in front of Prism. ``faults`` is consumed one per create-message request."""
+
+    def __init__(self, prism_url: str) -> None:
+        self.prism_url = prism_url
+        self.faults: deque[str] = deque()
+        self.created: list[dict] = []  # messages Twilio accepted: sid, to, body, date
+        self.requests: list[tuple[str, str, dict]] = []
+        self.rejected: list[tuple[int, str]] = []  # Prism's validation failures
+        mock = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:
+                mock._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                mock._handle(self, "POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.created.clear()
+        self.requests.clear()
+        self.rejected.clear()
+
+    # -- handling ---------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        path = urlsplit(handler.path).path
+        self.requests.append((method, path, form))
+        creating = method == "POST" and path.endswith("/Messages.json")
+        if creating and self.faults:
+            if self._fault(handler, self.faults.popleft()):
+                return
+        status, payload = self._forward(handler, method, body)
+        if status >= 400:
+            self.rejected.append((status, payload.decode(errors="replace")))
+        elif creating:
+            message = json.loads(payload)
+            message["sid"] = "SM" + uuid.uuid4().hex
+            message["to"], message["body"] = form.get("To"), form.get("Body")
+            message["date_created"] = format_datetime(datetime.now(UTC), usegmt=True)
+            self.created.append(message)
+            payload = json.dumps(message).encode()
+        elif method == "GET" and path.endswith("/Messages.json"):
+            listing = json.loads(payload)
+            query = parse_qs(urlsplit(handler.path).query)
+            to = query.get("To", [None])[0]
+            listing["messages"] = [m for m in self.created if to is None or m["to"] == to]
+            listing["next_page_uri"] = None  # one page holds everything sent in a test
+            payload = json.dumps(listing).encode()
+        self._answer(handler, status, payload)
+
+    def _forward(self, handler: BaseHTTPRequestHandler, method: str,
+                 body: bytes) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.prism_url + handler.path, data=body or None,
+                                         method=method)
+        for name in ("Authorization", "Content-Type", "Accept"):
+            if handler.headers.get(name):
+                request.add_header(name, handler.headers[name])
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def _fault(self, handler: BaseHTTPRequestHandler, fault: str) -> bool:
+        if fault == "drop":
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if fault == "timeout":
+            time.sleep(float(os.environ.get("TWILIO_MOCK_TIMEOUT", "3")))
+            handler.close_connection = True
+            return True
+        status, _, code = fault.partition(":")
+        error = {"code": int(code) if code else None, "message": f"injected {fault}",
+                 "more_info": "https://www.twilio.com/docs/errors", "status": int(status)}
+        self._answer(handler, int(status), json.dumps(error).encode())
+        return True
+
+    @staticmethod
+    def _answer(handler: BaseHTTPRequestHandler, status: int, payload: bytes) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+
+def have_node() -> bool:
+    return shutil.which("node") is not None
