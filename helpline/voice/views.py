@@ -1,0 +1,196 @@
+"""Voice webhooks: thin handlers that read a key, ask the menu, and answer TwiML.
+
+Nothing here decides where a key goes (that is ``menu``); nothing here builds words (that is
+``scripts_content/``). Every handler answers TwiML, even when something inside it fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+from .. import usage
+from ..content import CONTENT_EXTENSION, Content
+from ..sms import sending
+from ..webhook import reject_unsigned, twiml_response
+from . import menu
+from .hours import is_open, parse_hours
+from .twiml import VoiceRenderer, step_url
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+bp.before_request(reject_unsigned)
+
+EXTENSION = "helpline.voice"
+
+
+class VoiceSetup:
+    """What the voice handlers need, built once at start-up."""
+
+    def __init__(self, app: Flask):
+        content: Content = app.extensions[CONTENT_EXTENSION]
+        self.content = content
+        audio = app.extensions.get("helpline.audio")
+        self.renderer = VoiceRenderer(content, app.config,
+                                      audio.path_for if audio is not None else None)
+        self.transfer_number = app.config.get("HELPLINE_TRANSFER_NUMBER") or ""
+        hours = app.config.get("HELPLINE_OPENING_HOURS") or ""
+        self.hours = parse_hours(hours) if hours else ()
+        self.timezone = ZoneInfo(app.config.get("HELPLINE_TIMEZONE") or "UTC")
+        reference = content.default
+        self.sections = {name: tuple(t.id for t in section.items)
+                         for name, section in reference.sections.items()}
+        from ..sms.keywords import KeywordTable
+
+        self.keywords = KeywordTable.from_packs(content)
+
+    def menu_config(self) -> menu.MenuConfig:
+        available = bool(self.transfer_number and self.hours)
+        return menu.MenuConfig(
+            languages=self.content.codes,
+            sections=self.sections,
+            transfer_available=available,
+            transfer_open=available and is_open(self.hours, datetime.now(self.timezone)),
+        )
+
+
+def prepare(app: Flask) -> None:
+    app.extensions[EXTENSION] = VoiceSetup(app)
+
+
+def _setup() -> VoiceSetup:
+    return current_app.extensions[EXTENSION]
+
+
+def _respond(step: menu.Step, language: str):
+    setup = _setup()
+    if step.reached:
+        usage.record("voice", "screen", content_id=step.reached, language=language)
+    twiml = setup.renderer.render(step, language, request.url_root)
+    if step.transfer:
+        twiml.dial(setup.transfer_number, action="/voice/transfer-done?"
+                   + step_url(menu.Position(menu.MAIN, language)).split("?", 1)[1],
+                   method="POST", timeout=30)
+    return twiml_response(twiml)
+
+
+def _key_from_request(position: menu.Position) -> str | None:
+    """The caller's key: digits pressed, or what they said, matched to this screen's options."""
+    digits = (request.form.get("Digits") or "").strip()
+    if digits:
+        return digits if menu.expects_number(position) else digits[:1]
+    speech = (request.form.get("SpeechResult") or "").strip()
+    if not speech or menu.expects_number(position):
+        return None
+    setup = _setup()
+    if position.screen == menu.LANGUAGE:
+        intent = setup.keywords.match(speech, allowed={"language"})
+        if intent.name == "language" and intent.language in setup.content.codes:
+            return str(setup.content.codes.index(intent.language) + 1)
+        return "?"
+    options = menu.speech_keys(position)
+    intent = setup.keywords.match(speech, allowed=set(options))
+    return options.get(intent.name, "?")
+
+
+@bp.post("")
+def incoming_call():
+    """A new call: the language menu (or the main menu when one language is enabled)."""
+    config = _setup().menu_config()
+    usage.record("voice", "call_started")
+    return _respond(menu.start(config), config.languages[0])
+
+
+@bp.post("/step")
+def step():
+    """Any step after the first: the position rides in the URL, the key in the form."""
+    setup = _setup()
+    config = setup.menu_config()
+    position = menu.normalise(menu.from_query(request.args), config)
+    if request.args.get("show"):
+        return _respond(menu.replay(position, config), position.language)
+    next_step = menu.answer(position, _key_from_request(position), config)
+    language = next_step.listen.language if next_step.listen else position.language
+    if next_step.effect is not None:
+        outcome = _perform(next_step.effect, language)
+        next_step = replace(next_step, prompts=(menu.Say(outcome), *next_step.prompts))
+    return _respond(next_step, language)
+
+
+def _perform(effect: menu.TextMe | menu.ShareQuestions, language: str) -> str:
+    """Queue the text the caller asked for; the text id of what to tell them."""
+    caller = request.form.get("From")
+    if isinstance(effect, menu.TextMe):
+        usage.record("voice", "text_me", content_id=effect.text_id, language=language)
+        return sending.TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]
+    usage.record("voice", "share", content_id="questions", language=language)
+    return sending.SHARE_SPOKEN[sending.share_questions(caller, effect.digits, language)]
+
+
+@bp.post("/transfer-done")
+def transfer_done():
+    """After the hand-off to a person: goodbye if they talked, else back to the menu."""
+    config = _setup().menu_config()
+    position = menu.normalise(menu.from_query(request.args), config)
+    if request.form.get("DialCallStatus") == "completed":
+        step_ = menu.Step((menu.Say("voice.goodbye"),), None, hangup=True, reached="goodbye")
+    else:
+        step_ = menu.replay(menu.Position(menu.MAIN, position.language), config,
+                            (menu.Say("transfer.failed"),))
+    return _respond(step_, position.language)
+
+
+@bp.post("/status")
+def call_status():
+    """Twilio's call status callback: count the call's length, never who called."""
+    if request.form.get("CallStatus") == "completed":
+        usage.record("voice", "call_ended",
+                     detail=usage.duration_bucket(request.form.get("CallDuration")))
+    return twiml_response(VoiceResponse())
+
+
+@bp.post("/fallback")
+def fallback():
+    """Twilio calls this when the main webhook failed: answer from memory, then hang up."""
+    log.error("Twilio used the voice fallback URL: ErrorCode=%s ErrorUrl=%s",
+              request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
+    language = _setup().content.default.code
+    step_ = menu.Step((menu.Say("voice.error"), menu.Say("voice.goodbye_no_input")), None,
+                      hangup=True)
+    twiml = _setup().renderer.render(step_, language, request.url_root)
+    return twiml_response(twiml)
+
+
+@bp.errorhandler(Exception)
+def spoken_apology(error: Exception):
+    """Never a 5xx to Twilio: apologise, and take the caller back to the main menu."""
+    if isinstance(error, HTTPException) and error.code in (403, 404, 405):
+        return error
+    log.exception("voice handler failed (CallSid=%s)", request.form.get("CallSid", "?"))
+    language = menu.from_query(request.args).language
+    try:
+        setup = _setup()
+        if language not in setup.content.codes:
+            language = setup.content.default.code
+        if request.args.get("err"):
+            step_ = menu.Step((menu.Say("voice.error"), menu.Say("voice.goodbye")), None,
+                              hangup=True)
+            return twiml_response(setup.renderer.render(step_, language, request.url_root))
+        twiml = VoiceResponse()
+        setup.renderer.add_prompt(twiml, menu.Say("voice.error"), language,
+                                  request.url_root.rstrip("/") + "/audio")
+        twiml.redirect(step_url(menu.Position(menu.MAIN, language)) + "&show=1&err=1",
+                       method="POST")
+        return twiml_response(twiml)
+    except Exception:
+        log.exception("voice apology failed too")
+        twiml = VoiceResponse()
+        twiml.hangup()
+        return twiml_response(twiml)

@@ -1,0 +1,65 @@
+"""Walk the whole menu graph: every spoken text is reachable, every screen names its keys."""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+from helpline.content.loader import load_content
+from helpline.sms import sending
+from helpline.voice import menu
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Prompts that tell the caller which keys work; every listening screen ends with one.
+KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.scripts", "menu.content_keys",
+               "menu.question_keys", "language.choose", "caregiver.ask_number",
+               "caregiver.read_back"}
+
+#: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
+SAID_BY_HANDLERS = {*sending.TEXT_ME_SPOKEN.values(), *sending.SHARE_SPOKEN.values(),
+                    "voice.error", "voice.goodbye", "transfer.failed"}
+
+
+def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
+    heard: set[str] = set()
+    steps: list[menu.Step] = []
+    start = menu.start(config)
+    queue, seen = deque([start]), set()
+    while queue:
+        step = queue.popleft()
+        steps.append(step)
+        heard.update(say.text_id for say in step.prompts)
+        if step.listen is None or step.listen in seen:
+            continue
+        seen.add(step.listen)
+        keys = [*"0123456789*#", None, "447700900123"]
+        for key in keys:
+            queue.append(menu.answer(step.listen, key, config))
+    return heard, steps
+
+
+def test_every_spoken_text_in_the_content_is_reachable():
+    content = load_content(REPO / "scripts_content", ["en"])
+    pack = content.default
+    sections = {name: tuple(t.id for t in s.items) for name, s in pack.sections.items()}
+    heard: set[str] = set()
+    for available, open_now in ((False, False), (True, True), (True, False)):
+        found, _ = walk(menu.MenuConfig(("en", "es"), sections, available, open_now))
+        heard |= found
+
+    spoken = {text_id for text_id, text in pack.texts.items() if text.voice}
+
+    assert spoken - heard - SAID_BY_HANDLERS == set()
+
+
+def test_every_listening_screen_names_its_keys():
+    content = load_content(REPO / "scripts_content", ["en"])
+    sections = {name: tuple(t.id for t in s.items)
+                for name, s in content.default.sections.items()}
+    _, steps = walk(menu.MenuConfig(("en", "es"), sections, True, True))
+
+    listening = [step for step in steps if step.listen is not None]
+    assert len(listening) > 100
+    for step in listening:
+        assert step.prompts[-1].text_id in KEY_PROMPTS, step

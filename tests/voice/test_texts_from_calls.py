@@ -1,0 +1,110 @@
+"""A caller asks for a text (9) or a caregiver share (8): queued, or told why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline.store.models import PENDING
+
+CALLER = "+447700900123"
+CAREGIVER = "+447400123456"
+
+
+@pytest.fixture
+def settings(settings, tmp_path):
+    settings["HELPLINE_LANGUAGES"] = "en"
+    settings["HELPLINE_AUDIO_DIR"] = str(tmp_path / "no-audio")
+    return settings
+
+
+def test_nine_on_a_question_queues_that_question_and_says_so(caller, outbox):
+    caller.dial()
+    caller.press("3")
+    caller.press("2")
+    caller.press("2")
+
+    screen = caller.press("9")
+
+    assert screen.hears("voice.text_sent")
+    assert screen.hears("questions.q03")  # the caller stays where they were
+    rows = outbox.rows(to_number=CALLER)
+    assert len(rows) == 1 and rows[0].state == PENDING and rows[0].kind == "text_me"
+    assert rows[0].body.startswith(screen.words("questions.intro").split()[0]) or rows[0].body
+    assert "3." in rows[0].body
+    assert "STOP" in rows[0].body
+
+
+def test_nine_on_the_main_menu_texts_the_keyword_menu(caller, outbox):
+    caller.dial()
+
+    caller.press("9")
+
+    body = outbox.bodies_to(CALLER)[0]
+    assert "CHECKLIST" in body and "QUESTIONS" in body
+
+
+def test_after_stop_a_caller_is_told_texts_are_off_and_nothing_is_queued(caller, outbox, store):
+    store.record_opt_out(CALLER, via="STOP")
+    caller.dial()
+
+    screen = caller.press("9")
+
+    assert screen.hears("voice.text_opted_out")
+    assert outbox.rows() == []
+
+
+@pytest.mark.parametrize("number", ["anonymous", "+266696687", "", "+442079460000"])
+def test_a_caller_without_a_mobile_number_is_told_a_text_is_not_possible(caller, number,
+                                                                         outbox):
+    caller.number = number
+    caller.dial()
+
+    screen = caller.press("9")
+
+    assert screen.hears("voice.text_not_possible")
+    assert outbox.rows() == []
+
+
+def test_eight_sends_all_ten_questions_to_a_caregiver_after_read_back(caller, outbox):
+    caller.dial()
+    caller.press("3")
+
+    assert caller.press("8").hears("caregiver.ask_number")
+    read_back = caller.press("07400123456")
+    assert read_back.hears("caregiver.read_back", digits="0 7 4 0 0 1 2 3 4 5 6")
+
+    done = caller.press("1")
+
+    assert done.hears("caregiver.sent")
+    assert done.hears("questions.q01")
+    sends = outbox.rows(to_number=CAREGIVER)
+    assert [row.kind for row in sends][0] == "share_intro"
+    body = "\n".join(row.body for row in sends)
+    for n in range(1, 11):
+        assert f"{n}. " in body
+    assert "STOP" in sends[0].body and "STOP" in sends[-1].body
+
+
+def test_two_retypes_the_caregiver_number(caller):
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+    caller.press("0770")
+
+    again = caller.press("07400123456")
+    assert again.hears("caregiver.read_back", digits="0 7 4 0 0 1 2 3 4 5 6")
+    assert caller.press("2").hears("caregiver.ask_number")
+
+
+def test_a_caregiver_who_opted_out_is_never_texted_and_the_caller_learns_nothing(
+        caller, outbox, store):
+    store.record_opt_out(CAREGIVER, via="STOP")
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+    caller.press("07400123456")
+
+    screen = caller.press("1")
+
+    assert screen.hears("caregiver.not_sent")
+    assert [r for r in outbox.rows() if r.state == PENDING] == []
