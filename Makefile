@@ -8,7 +8,9 @@ BIN := $(VENV)/bin
 run: $(VENV)/.installed ## Set up .venv and run the helpline on http://127.0.0.1:5000
 	$(BIN)/helpline serve
 
-test: $(VENV)/.installed-dev ## Set up .venv with test tools, then run ruff and every test
+PRISM := .prism/node_modules/.bin/prism
+
+test: $(VENV)/.installed-dev $(PRISM) ## Set up .venv and test tools, then run ruff and every test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -27,5 +29,9 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# Stoplight Prism serves Twilio's own OpenAPI spec as a mock for the outbound SMS tests.
+$(PRISM):
+	npm install --prefix .prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5
+
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance .prism

@@ -35,9 +35,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions[CONTENT_EXTENSION] = load_enabled_content(app.config)
 
-    from . import logs
+    from . import audio, logs, sms, store, usage, voice
 
     logs.init_app(app)
+    if app.config.get("HELPLINE_TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["HELPLINE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    the_store = store.init_app(app)
+    usage.init_app(app, the_store)
+    audio.init_app(app)  # before voice: the voice flow plays what the audio library has
+    voice.init_app(app)
+    sms.init_app(app)
     if app.config["LOCAL_MODE"] and not app.testing:
         log.warning(
             "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "

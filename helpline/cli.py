@@ -5,7 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
+from .audio.commands import audio_cli
 from .content.commands import content_group
+from .sms.commands import worker_command
+from .store import db_cli, privacy_cli
 
 
 def _create_app():
@@ -46,16 +49,42 @@ def cli() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Run the helpline on this machine for trying it out (development server)."""
-    from . import create_app
+    """Run the helpline on this machine to try it out (development server).
 
-    app = create_app()
-    click.echo(f"Helpline running at http://{host}:{port}/ (press Ctrl+C to stop)")
+    The embedded SQLite database is created or upgraded first, and queued texts are sent from
+    the same process, so nothing else needs to run.
+    """
+    from . import create_app
+    from .config import ConfigError
+    from .content import ContentError
+    from .sms.transport import transport_for
+    from .sms.worker import start_in_process
+    from .store import get_store
+
+    try:
+        app = create_app()
+    except (ConfigError, ContentError) as exc:
+        raise click.ClickException(f"The helpline cannot start.\n{exc}") from None
+    with app.app_context():
+        start_in_process(get_store(), transport_for(app.config))
+    mode = "local mode (no Twilio account)" if app.config["LOCAL_MODE"] else "signed webhooks"
+    click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop.")
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
 cli.add_command(content_group)
+cli.add_command(audio_cli)
+cli.add_command(worker_command)
+cli.add_command(db_cli)
+cli.add_command(privacy_cli)
 
 
 def main() -> None:
-    cli(prog_name="helpline")
+    from .config import ConfigError
+    from .content import ContentError
+
+    try:
+        cli(prog_name="helpline")
+    except (ConfigError, ContentError) as exc:
+        click.secho(f"The helpline cannot start.\n{exc}", fg="red", err=True)
+        raise SystemExit(1) from None

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "TWILIO_API_KEY_SECRET": "",
     "TWILIO_FROM_NUMBER": "",
     "TWILIO_MESSAGING_SERVICE_SID": "",
+    # Where the Twilio REST API is reached; only changed to point at a mock of it in tests.
+    "TWILIO_API_BASE_URL": "",
     "HELPLINE_NAME": "the Second Opinion Helpline",
     "HELPLINE_PUBLIC_URL": "",
     "HELPLINE_LANGUAGES": "",
@@ -34,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_CRISIS_LINE": "",
     "HELPLINE_ADMIN_PASSWORD": "",
     "HELPLINE_SECRET_KEY": "",
+    # Earlier keys, comma-separated, while numbers hashed with them are still recognised.
+    "HELPLINE_OLD_SECRET_KEYS": "",
     "HELPLINE_TRUSTED_PROXIES": 0,
     "DATABASE_URL": "",
 }

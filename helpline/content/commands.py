@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -44,7 +43,8 @@ def _print_language(report: LanguageReport, verbose: bool) -> None:
             f"{sum(1 for t in sms if t.sms_encoding == 'UCS-2')} in UCS-2"
         )
     for problem in report.problems:
-        click.secho(f"  {problem.severity.upper()}: {problem}", fg="red", err=False)
+        colour = "red" if problem.severity == "error" else "yellow"
+        click.secho(f"  {problem.severity.upper()}: {problem}", fg=colour)
 
 
 def _print(result: CheckResult, verbose: bool) -> None:
@@ -52,7 +52,8 @@ def _print(result: CheckResult, verbose: bool) -> None:
         _print_language(report, verbose)
     for problem in result.other_problems:
         click.secho(f"{problem.severity.upper()}: {problem}", fg="red")
-    errors = sum(len(r.problems) for r in result.languages) + len(result.other_problems)
+    errors = sum(p.severity == "error" for r in result.languages for p in r.problems) + len(
+        result.other_problems)
     click.echo()
     if result.ok:
         click.secho(f"Content OK: {len(result.languages)} language(s).", fg="green")
@@ -80,9 +81,10 @@ def check_command(as_json: bool, verbose: bool, content_dir: Path | None) -> Non
                                  if content_dir else None)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    result = check_content(Path(settings["HELPLINE_CONTENT_DIR"]), enabled_codes(settings))
+    result = check_content(Path(settings["HELPLINE_CONTENT_DIR"]), enabled_codes(settings),
+                           settings)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print(result, verbose)
-    sys.exit(0 if result.ok else 1)
+    click.get_current_context().exit(0 if result.ok else 1)

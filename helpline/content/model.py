@@ -27,7 +27,6 @@ PLACEHOLDERS = frozenset(
         "total",
         "key",  # a key to press (language menu)
         "digits",  # a typed phone number, read back
-        "hours",  # opening hours of the hand-off to a person
         "emergency_number",  # HELPLINE_EMERGENCY_NUMBER
         "crisis_line",  # HELPLINE_CRISIS_LINE
         "language_name",  # a language's own name
@@ -48,10 +47,11 @@ REQUIRED_TEXTS = (
     "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible",
     "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
     "caregiver.not_sent", "caregiver.limit",
-    "transfer.connecting", "transfer.closed", "transfer.failed",
+    "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
     "sms.stop_footer", "sms.share_intro", "sms.share_sent", "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
+    "sms.error",
 )
 
 #: What a caller may say or a texter may type, per language (the words live in content).

@@ -2,7 +2,7 @@
 
 A text with placeholders is spoken in a few fixed forms ("Question 3 of 10", "For English,
 press 1"); each form is its own prompt with its own key and audio file. Texts whose values are
-only known during a call (typed digits, opening hours) have no prompt: the call uses <Say>.
+only known during a call (typed digits) have no prompt: the call uses <Say>.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ POSITION_TEXT = {
 }
 
 #: Placeholders known only during a call; texts that use them are spoken with <Say>.
-CALL_TIME_PLACEHOLDERS = frozenset({"digits", "hours"})
+CALL_TIME_PLACEHOLDERS = frozenset({"digits"})
 
 
 @dataclass(frozen=True)
