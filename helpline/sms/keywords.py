@@ -245,6 +245,7 @@ class _Phrase:
     spaced: bool  # found on word boundaries; False: found anywhere (scripts without spaces)
     containable: bool  # may be found inside a longer message
     order: int  # earlier pack, then earlier intent and phrase, wins a tie
+    marked: str = ""  # as written, accents kept: "menú" tells Spanish from English "menu"
 
 
 @dataclass(frozen=True)
@@ -448,13 +449,16 @@ class KeywordTable:
         if not text:
             return Intent(UNKNOWN)
         words = text.split(" ")
+        # Accents are evidence of a language only when the message has some.
+        marked = _marked(message)
+        marked = "" if marked == text else marked
 
         def permitted(name: str) -> bool:
             return allowed is None or name in allowed
 
         def best(hits: Iterable[_Hit]) -> _Hit | None:
             usable = [hit for hit in hits if permitted(hit.phrase.intent)]
-            return min(usable, key=lambda hit: _rank(hit, prefer), default=None)
+            return min(usable, key=lambda hit: _rank(hit, prefer, marked), default=None)
 
         if allowed is None:
             if text in self._reserved:
@@ -468,7 +472,7 @@ class KeywordTable:
         found = best(_Hit(p, 0) for p in self._languages.get(text, ()))
         if found:
             return Intent(LANGUAGE, found.phrase.language)
-        shared = self._match_share(message, text, permitted, prefer)
+        shared = self._match_share(message, text, permitted, prefer, marked)
         if shared:
             return shared
         split = _split_numbers(text)
@@ -488,7 +492,8 @@ class KeywordTable:
         return Intent(UNKNOWN)
 
     def _match_share(
-        self, message: str, text: str, permitted: Callable[[str], bool], prefer: str | None
+        self, message: str, text: str, permitted: Callable[[str], bool], prefer: str | None,
+        marked: str,
     ) -> Intent | None:
         if not permitted(SHARE):
             return None
@@ -502,13 +507,26 @@ class KeywordTable:
         ]
         if not starting:
             return None
-        phrase = min(starting, key=lambda hit: _rank(hit, prefer)).phrase
+        phrase = min(starting, key=lambda hit: _rank(hit, prefer, marked)).phrase
         return Intent(SHARE, phrase.language, _after_keyword(message, phrase.text))
 
 
-def _rank(hit: _Hit, prefer: str | None) -> tuple[int, int, int, int]:
+def _rank(hit: _Hit, prefer: str | None, marked: str = "") -> tuple[int, int, int, int, int]:
+    """Longer phrase, fewer typos, written with that language's accents, the texter's
+    language, then file order."""
     phrase = hit.phrase
-    return (-len(phrase.text), hit.edits, 0 if phrase.language == prefer else 1, phrase.order)
+    accents = 0 if marked and phrase.marked == marked else 1
+    return (-len(phrase.text), hit.edits, accents, 0 if phrase.language == prefer else 1,
+            phrase.order)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _marked(text: str) -> str:
+    """Case and punctuation folded but accents kept, to tell "menú" from "menu"."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def _not_latin(text: str) -> bool:
@@ -530,6 +548,7 @@ def _make_phrase(
         # A language code such as "en" is a word in French and Spanish: only alone it names one.
         containable=intent != LANGUAGE,
         order=order,
+        marked=_marked(word),
     )
 
 

@@ -128,6 +128,8 @@ def test_it_answers_in_the_language_the_keyword_was_written_in(
         ("menu", "en", en("menu")),
         ("menu", "es", es("menu")),
         ("MENÚ", "es", es("menu")),
+        ("MENÚ", None, es("menu")),  # the accent says Spanish even to a new texter
+        ("Menú!", "en", es("menu")),
         ("checklist", "es", en("checklist")),
     ],
 )
