@@ -69,10 +69,21 @@ def _setup() -> VoiceSetup:
     return current_app.extensions[EXTENSION]
 
 
-def _respond(step: menu.Step, language: str):
+def _screen_id(position: menu.Position) -> str:
+    """The name a screen is counted under: a piece's content id, or the menu's name."""
+    section = position.section
+    if section is not None:
+        return _setup().sections[section][position.index]
+    return position.screen
+
+
+def _respond(step: menu.Step, language: str, came_from: menu.Position | None = None):
+    """Answer with ``step``; count the screen reached and the one it was reached from, so
+    reports can tell where callers hang up without knowing any caller."""
     setup = _setup()
     if step.reached:
-        usage.record("voice", "screen", content_id=step.reached, language=language)
+        usage.record("voice", "screen", content_id=step.reached, language=language,
+                     detail=_screen_id(came_from) if came_from else "start")
     twiml = setup.renderer.render(step, language, request.url_root)
     if step.transfer:
         twiml.dial(setup.transfer_number, action="/voice/transfer-done?"
@@ -121,7 +132,7 @@ def step():
     if next_step.effect is not None:
         outcome = _perform(next_step.effect, language)
         next_step = replace(next_step, prompts=(menu.Say(outcome), *next_step.prompts))
-    return _respond(next_step, language)
+    return _respond(next_step, language, came_from=position)
 
 
 def _perform(effect: menu.TextMe | menu.ShareQuestions, language: str) -> str:
