@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from ..config import ConfigError
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RULE = re.compile(
     r"^\s*(?P<first>[a-z]{3})(?:\s*-\s*(?P<last>[a-z]{3}))?\s+"
@@ -20,7 +22,10 @@ class Window:
     end: time
 
 
-class HoursError(ValueError):
+EXAMPLE = "'mon-fri 09:00-17:00; sat 10:00-13:00'"
+
+
+class HoursError(ConfigError, ValueError):
     """HELPLINE_OPENING_HOURS cannot be read; the message shows the expected form."""
 
 
@@ -29,7 +34,8 @@ def _clock(value: str, spec: str) -> time:
     if hours == 24 and minutes == 0:
         return time.max
     if not (0 <= hours < 24 and 0 <= minutes < 60):
-        raise HoursError(f"{value!r} in {spec!r} is not a time of day.")
+        raise HoursError(f"HELPLINE_OPENING_HOURS: {value!r} in {spec!r} is not a time of day. "
+                         f"Write it like {EXAMPLE}.")
     return time(hours, minutes)
 
 
@@ -40,8 +46,7 @@ def parse_hours(spec: str) -> tuple[Window, ...]:
         match = _RULE.match(rule)
         if not match or match["first"] not in DAYS or (match["last"] and match["last"] not in DAYS):
             raise HoursError(
-                f"HELPLINE_OPENING_HOURS: cannot read {rule!r}. Write it like "
-                "'mon-fri 09:00-17:00; sat 10:00-13:00'."
+                f"HELPLINE_OPENING_HOURS: cannot read {rule!r}. Write it like {EXAMPLE}."
             )
         first = DAYS.index(match["first"])
         last = DAYS.index(match["last"]) if match["last"] else first

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Flask, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from .. import usage
+from ..config import ConfigError
 from ..content import CONTENT_EXTENSION, Content
 from ..sms import sending
 from ..webhook import reject_unsigned, twiml_response
@@ -43,7 +44,12 @@ class VoiceSetup:
         self.transfer_number = app.config.get("HELPLINE_TRANSFER_NUMBER") or ""
         hours = app.config.get("HELPLINE_OPENING_HOURS") or ""
         self.hours = parse_hours(hours) if hours else ()
-        self.timezone = ZoneInfo(app.config.get("HELPLINE_TIMEZONE") or "UTC")
+        zone = app.config.get("HELPLINE_TIMEZONE") or "UTC"
+        try:
+            self.timezone = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"HELPLINE_TIMEZONE: {zone!r} is not a time zone. Use a name "
+                              "like Europe/London or Asia/Shanghai.") from None
         reference = content.default
         self.sections = {name: tuple(t.id for t in section.items)
                          for name, section in reference.sections.items()}
