@@ -45,7 +45,7 @@ def cli() -> None:
     """
 
 
-@cli.command("serve")
+@cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
@@ -69,7 +69,9 @@ def serve(host: str, port: int) -> None:
         start_in_process(get_store(), transport_for(app.config))
     mode = "local mode (no Twilio account)" if app.config["LOCAL_MODE"] else "signed webhooks"
     click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop.")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)
 
 
 cli.add_command(content_group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask.logging import default_handler
 
 from .privacy import mask_numbers
 
@@ -39,6 +40,9 @@ def install_masking() -> None:
 
 def init_app(app: Flask) -> None:
     install_masking()
+    # Flask gives the "helpline" logger a handler of its own; with the root handler below that
+    # would print every line of this package twice.
+    app.logger.removeHandler(default_handler)
     if not logging.getLogger().handlers and not app.testing:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
