@@ -135,3 +135,39 @@ def test_content_check_fails_naming_file_id_and_fix(broken, breakage, expected):
     if breakage == "yaml_syntax":
         line = result.output.split("en.yaml:")[1].split(":")[0]
         assert line.isdigit()
+
+
+def test_serve_answers_a_call_in_local_mode(tmp_path):
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    helpline = Path(sys.executable).parent / "helpline"
+    if not helpline.exists():
+        pytest.skip("the package is not installed into this environment")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "HELPLINE_"))}
+    env.update(HELPLINE_INSTANCE_DIR=str(tmp_path), HELPLINE_LANGUAGES="en")
+    server = subprocess.Popen([str(helpline), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = None
+        for _ in range(150):
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/voice", data=b"CallSid=CA1&From=%2B14155550100")
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "helpline serve did not answer"
+        assert "<Gather" in body
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert f"http://127.0.0.1:{port}/" in output
+    assert output.count("running in local mode") == 1
