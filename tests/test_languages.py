@@ -122,3 +122,22 @@ def test_texting_a_languages_name_switches_to_it(twilio, app, store, code):
     assert store.language_of(texter.number) == code
     # A menu number belongs to no language: it answers in the texter's language
     assert texted(app, code, "questions.intro") in texter.send("3")[0]
+
+
+RESERVED = [(code, kind, word) for code in LANGUAGES
+            for kind in ("opt_out", "opt_in", "help")
+            for word in CONTENT.pack(code).reserved[kind]]
+
+
+@pytest.fixture(scope="module")
+def table():
+    from helpline.sms.keywords import KeywordTable
+
+    return KeywordTable.from_packs(CONTENT)
+
+
+@pytest.mark.parametrize("code, kind, word", RESERVED)
+def test_every_languages_reserved_words_work_alone_and_only_alone(table, code, kind, word):
+    assert table.match(word).name == kind
+    assert table.match(f" {word.lower()}. ").name == kind
+    assert table.match(f"{word} checklist later please").name != kind
