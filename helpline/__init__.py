@@ -50,6 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     audio.init_app(app)  # before voice: the voice flow plays what the audio library has
     voice.init_app(app)
     sms.init_app(app)
+    from . import reports
+
+    reports.init_app(app)  # /admin/reports
     if app.config["LOCAL_MODE"] and not app.testing:
         log.warning(
             "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "

@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 from .audio.commands import audio_cli
 from .content.commands import content_group
+from .reports.commands import report_command
 from .sms.commands import worker_command
 from .store import db_cli, privacy_cli
 
@@ -79,6 +80,7 @@ cli.add_command(audio_cli)
 cli.add_command(worker_command)
 cli.add_command(db_cli)
 cli.add_command(privacy_cli)
+cli.add_command(report_command)
 
 
 def main() -> None:

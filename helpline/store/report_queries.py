@@ -1,0 +1,96 @@
+"""Read-only counts for operator reports: grouped rows, never a number, never a message body.
+
+Only ``usage_events`` (which hold no number or CallSid) and the outbox's ``state`` and
+``created_at`` are read. Simulated traffic (the simulator, tests) is left out here, at the
+source, so no report can include it by mistake. Rows are grouped by UTC day in the database, so
+a year of events comes back as a few thousand rows, not millions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Date, Engine, Select, cast, func, select
+
+from .models import OutboxMessage, UsageEvent
+
+
+class UsageRow(NamedTuple):
+    """How many events of one kind happened on one UTC day."""
+
+    day: date
+    channel: str
+    kind: str
+    content_id: str | None
+    language: str | None
+    detail: str | None
+    count: int
+
+
+class OutboxRow(NamedTuple):
+    """How many outbox parts created on one UTC day are in one state now."""
+
+    day: date
+    state: str
+    count: int
+
+
+def bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    """The UTC instants covering whole days ``since`` to ``until``, both included."""
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    return start, datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _day(engine: Engine, column: Any) -> Any:
+    # SQLite keeps times as text and CAST(... AS DATE) there yields a number (the year);
+    # date() gives 'YYYY-MM-DD'. PostgreSQL casts a timestamp to its date.
+    if engine.dialect.name == "sqlite":
+        return func.date(column)
+    return cast(column, Date)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def usage_statement(engine: Engine, since: date, until: date) -> Select:
+    """Real (not simulated) usage events per day and kind, within the period."""
+    start, end = bounds(since, until)
+    day = _day(engine, UsageEvent.created_at).label("day")
+    keys = (UsageEvent.channel, UsageEvent.kind, UsageEvent.content_id, UsageEvent.language,
+            UsageEvent.detail)
+    return (
+        select(day, *keys, func.count().label("n"))
+        .where(UsageEvent.created_at >= start, UsageEvent.created_at < end,
+               UsageEvent.simulated.is_(False))
+        .group_by(day, *keys)
+    )
+
+
+def outbox_statement(engine: Engine, since: date, until: date) -> Select:
+    """Real outbox parts per creation day and state; selects no other column."""
+    start, end = bounds(since, until)
+    day = _day(engine, OutboxMessage.created_at).label("day")
+    return (
+        select(day, OutboxMessage.state, func.count().label("n"))
+        .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
+               OutboxMessage.simulated.is_(False))
+        .group_by(day, OutboxMessage.state)
+    )
+
+
+def usage_rows(engine: Engine, since: date, until: date) -> list[UsageRow]:
+    with engine.connect() as conn:
+        return [UsageRow(_as_date(row[0]), *row[1:6], int(row[6]))
+                for row in conn.execute(usage_statement(engine, since, until))]
+
+
+def outbox_rows(engine: Engine, since: date, until: date) -> list[OutboxRow]:
+    with engine.connect() as conn:
+        return [OutboxRow(_as_date(row[0]), row[1], int(row[2]))
+                for row in conn.execute(outbox_statement(engine, since, until))]

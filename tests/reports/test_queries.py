@@ -1,0 +1,60 @@
+"""The read-only queries on both backends: real traffic in the period, nothing else."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from helpline.store.report_queries import (
+    outbox_rows,
+    outbox_statement,
+    usage_rows,
+    usage_statement,
+)
+
+from .seeding import FIRST_DAY, WEEK, seed_week
+
+
+def test_it_counts_the_week_and_leaves_out_simulated_and_outside_traffic(any_store):
+    seed_week(any_store)
+
+    usage = usage_rows(any_store.engine, WEEK[0], WEEK[-1])
+    outbox = outbox_rows(any_store.engine, WEEK[0], WEEK[-1])
+
+    calls = Counter()
+    for row in usage:
+        if row.kind == "call_started":
+            calls[row.day] += row.count
+    assert [calls[day] for day in WEEK] == [10, 9, 10, 11, 12, 13, 14]
+    assert all(row.language != "fr" for row in usage if row.channel == "voice")  # simulated
+    assert sum(r.count for r in usage if r.kind == "opt_out") == 3
+    states = Counter()
+    for row in outbox:
+        states[row.state] += row.count
+    assert states == {"delivered": 42, "sent": 7, "failed": 9, "pending": 2, "suppressed": 1}
+
+
+def test_the_day_before_and_after_are_their_own_days(any_store):
+    seed_week(any_store)
+
+    before = usage_rows(any_store.engine, FIRST_DAY - timedelta(days=1), FIRST_DAY - timedelta(1))
+    after = usage_rows(any_store.engine, WEEK[-1] + timedelta(days=1), WEEK[-1] + timedelta(1))
+
+    assert {r.day for r in before} == {FIRST_DAY - timedelta(days=1)}
+    assert {r.day for r in after} == {WEEK[-1] + timedelta(days=1)}
+    assert sum(r.count for r in before if r.kind == "call_started") == 1
+    assert sum(r.count for r in outbox_rows(any_store.engine, WEEK[-1] + timedelta(1),
+                                            WEEK[-1] + timedelta(1))) == 1
+
+
+def test_the_queries_never_read_a_number_or_a_message(any_store):
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        for statement in (usage_statement(any_store.engine, WEEK[0], WEEK[-1]),
+                          outbox_statement(any_store.engine, WEEK[0], WEEK[-1])):
+            sql = str(statement.compile(dialect=dialect))
+            for column in ("to_number", "to_hash", "body", "provider_sid", "number_hash"):
+                assert column not in sql
+    outbox = outbox_statement(any_store.engine, WEEK[0], WEEK[-1])
+    assert [c.name for c in outbox.selected_columns] == ["day", "state", "n"]
