@@ -83,10 +83,11 @@ class ContentError(Exception):
 # --- reading YAML with line numbers ------------------------------------------------------------
 
 
-class _ContentYamlLoader(yaml.SafeLoader):
+class _ContentYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML as editors expect it: YES, NO, ON and OFF are words, not true and false.
 
-    (YAML 1.1 would turn the intent ``yes:`` or the opt-in word YES into a boolean.)
+    (YAML 1.1 would turn the intent ``yes:`` or the opt-in word YES into a boolean.) Uses
+    libyaml's parser where installed: every server process reads all six files at start-up.
     """
 
 
@@ -111,8 +112,12 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[str, int]
         )
         return None, {}
     try:
-        node = yaml.compose(raw, Loader=_ContentYamlLoader)
-        data = yaml.load(raw, Loader=_ContentYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _ContentYamlLoader(raw)
+        try:  # parse once: the node tree gives the lines, the same tree gives the data
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
