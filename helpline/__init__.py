@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions[CONTENT_EXTENSION] = load_enabled_content(app.config)
 
-    from . import audio, logs, sms, store, usage, voice
+    from . import audio, golive, logs, sms, store, usage, voice
 
     logs.init_app(app)
     if app.config.get("HELPLINE_TRUSTED_PROXIES"):
@@ -53,6 +53,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import reports
 
     reports.init_app(app)  # /admin/reports
+    golive.init_app(app)  # /healthz and /readyz
+    from . import simulator
+
+    simulator.init_app(app)  # /simulator
     if app.config["LOCAL_MODE"] and not app.testing:
         log.warning(
             "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "

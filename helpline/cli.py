@@ -7,7 +7,9 @@ from flask.cli import FlaskGroup
 
 from .audio.commands import audio_cli
 from .content.commands import content_group
+from .golive.commands import doctor_command, twilio_cli
 from .reports.commands import report_command
+from .simulator.commands import simulate_group
 from .sms.commands import worker_command
 from .store import db_cli, privacy_cli
 
@@ -49,11 +51,18 @@ def cli() -> None:
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn (packaged config) behind your HTTPS proxy; run "
+                   "`helpline worker` next to it.")
+@click.option("--workers", type=int, default=None,
+              help="gunicorn worker processes with --production (default: 2 per CPU + 1, "
+                   "at most 8).")
+def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     """Run the helpline on this machine to try it out (development server).
 
     The embedded SQLite database is created or upgraded first, and queued texts are sent from
-    the same process, so nothing else needs to run.
+    the same process, so nothing else needs to run. With --production it runs under gunicorn
+    instead, and texts are left to `helpline worker`.
     """
     from . import create_app
     from .config import ConfigError
@@ -66,10 +75,17 @@ def serve(host: str, port: int) -> None:
         app = create_app()
     except (ConfigError, ContentError) as exc:
         raise click.ClickException(f"The helpline cannot start.\n{exc}") from None
+    if production:
+        from .golive.commands import serve_production
+
+        serve_production(host, port, workers)  # replaces this process with gunicorn
+        return
     with app.app_context():
         start_in_process(get_store(), transport_for(app.config))
     mode = "local mode (no Twilio account)" if app.config["LOCAL_MODE"] else "signed webhooks"
-    click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop.")
+    click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop."
+               + (f"\nOpen http://{host}:{port}/simulator to try it." if app.config["LOCAL_MODE"]
+                  or app.config.get("HELPLINE_ADMIN_PASSWORD") else ""))
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True)
@@ -80,6 +96,9 @@ cli.add_command(audio_cli)
 cli.add_command(worker_command)
 cli.add_command(db_cli)
 cli.add_command(privacy_cli)
+cli.add_command(simulate_group)
+cli.add_command(twilio_cli)
+cli.add_command(doctor_command)
 cli.add_command(report_command)
 
 

@@ -19,7 +19,7 @@ from .. import usage
 from ..config import ConfigError
 from ..content import CONTENT_EXTENSION, Content
 from ..sms import sending
-from ..webhook import reject_unsigned, twiml_response
+from ..webhook import mark_simulated, reject_unsigned, twiml_response
 from . import menu
 from .hours import is_open, parse_hours
 from .twiml import VoiceRenderer, step_url
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(reject_unsigned)
+bp.before_request(mark_simulated)
 
 EXTENSION = "helpline.voice"
 

@@ -1,0 +1,178 @@
+"""`helpline twilio setup`, `helpline doctor`, and the production server behind `serve`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import ScriptInfo, with_appcontext
+
+from ..store.commands import SKIP_START_CHECKS
+from .twilio_setup import (
+    NumberApi,
+    SetupError,
+    blockers,
+    changes,
+    check_public_url,
+    desired_webhooks,
+    table,
+)
+
+#: The packaged gunicorn settings, loaded by module name so no file path is needed.
+GUNICORN_CONFIG = "python:helpline.golive.gunicorn_conf"
+WSGI_APP = "helpline:create_app()"
+
+
+def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
+    """The gunicorn command ``serve --production`` runs (also the documented manual line)."""
+    argv = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG,
+            "--bind", f"{host}:{port}"]
+    if workers:
+        argv += ["--workers", str(workers)]
+    return argv + [WSGI_APP]
+
+
+def serve_production(host: str, port: int, workers: int | None) -> None:
+    """Replace this process with gunicorn, so systemd's SIGHUP and SIGTERM reach it directly."""
+    import importlib.util
+
+    if importlib.util.find_spec("gunicorn") is None:
+        raise click.ClickException("gunicorn is not installed in this environment: "
+                                   "pip install 'gunicorn>=22' (it is a helpline dependency).")
+    from .gunicorn_conf import default_workers
+
+    count = workers or int(os.environ.get("HELPLINE_WORKERS") or default_workers())
+    threads = int(os.environ.get("HELPLINE_THREADS") or 4)
+    argv = gunicorn_argv(host, port, workers)
+    click.echo(f"Starting gunicorn on http://{host}:{port}/ with {count} workers x {threads} "
+               "threads, for your HTTPS proxy to forward to.")
+    click.echo("Access log on stdout (phone numbers masked). Reload code and content without "
+               f"dropping calls: kill -HUP {os.getpid()} (systemctl reload); stop: SIGTERM.")
+    click.echo("Texts are sent by `helpline worker`: run it too.")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(argv[0], argv)
+
+
+# -- helpline twilio ... ----------------------------------------------------------------------
+
+
+@click.group("twilio")
+@click.pass_context
+def twilio_cli(ctx: click.Context) -> None:
+    """Set up your Twilio number for this deployment."""
+    # Pointing the number here needs no database; a schema behind must not stop it.
+    ctx.meta[SKIP_START_CHECKS] = True
+
+
+@twilio_cli.command("setup")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--allow-http", is_flag=True,
+              help="Accept an http:// HELPLINE_PUBLIC_URL (test set-ups only).")
+@click.option("--number", default=None, metavar="E164",
+              help="The number to set up (default: TWILIO_FROM_NUMBER).")
+@with_appcontext
+def setup_command(dry_run: bool, allow_http: bool, number: str | None) -> None:
+    """Point your Twilio number's voice and SMS webhooks (and fallbacks) at HELPLINE_PUBLIC_URL.
+
+    Needs TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or an API key) and TWILIO_FROM_NUMBER.
+    Prints the number's webhooks before and after.
+    """
+    config = current_app.config
+    try:
+        public = check_public_url(config.get("HELPLINE_PUBLIC_URL", ""), allow_http)
+        api = NumberApi(config)
+        found = api.find(number or str(config.get("TWILIO_FROM_NUMBER") or ""))
+    except SetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    problems = blockers(found)
+    if problems:
+        raise click.ClickException(
+            "; ".join(problems) + ". Webhook URLs on the number would be ignored: in the "
+            "Twilio console, under Phone Numbers > Configure, choose 'Webhook' instead, then "
+            "run this again.")
+    wanted = desired_webhooks(public)
+    todo = changes(found.webhooks, wanted)
+    click.echo(f"Twilio number {found.phone_number} ({found.sid}), account {api.account}:")
+    after = {**found.webhooks, **todo}
+    for line in table(found.webhooks, after):
+        click.echo(line)
+    if not todo:
+        click.echo("Already pointing here; nothing to change.")
+        return
+    if dry_run:
+        click.echo(f"Dry run: {len(todo)} field(s) marked * would change. Run without --dry-run "
+                   "to apply.")
+        return
+    try:
+        updated = api.update(found, todo)
+    except SetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    left = changes(updated.webhooks, wanted)
+    if left:
+        raise click.ClickException(f"Twilio did not keep {', '.join(sorted(left))}.")
+    click.echo(f"Updated {len(todo)} field(s). Next: `helpline doctor`, then call "
+               f"{found.phone_number}.")
+
+
+# -- helpline doctor --------------------------------------------------------------------------
+
+
+@click.command("doctor")
+@click.option("--allow-http", is_flag=True,
+              help="Accept an http:// HELPLINE_PUBLIC_URL (test set-ups only).")
+@click.option("--max-seconds", default=1.0, show_default=True, type=float,
+              help="Slowest acceptable answer from /voice and /sms.")
+@click.option("--stale-minutes", default=5.0, show_default=True, type=float,
+              help="How long a due text may wait before the worker counts as stopped.")
+@click.option("--no-twilio", is_flag=True, help="Skip the check of the number's webhooks.")
+@click.pass_context
+def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
+                   stale_minutes: float, no_twilio: bool) -> None:
+    """Check this deployment from the outside, as Twilio will meet it; one line per check.
+
+    Public URL, readiness, signatures, the /voice and /sms webhooks, a sample of audio, the
+    database schema, the outbox worker and the Twilio number's webhooks. Exits 1 if any fails.
+    """
+    # Report a schema that is behind instead of fixing (SQLite) or refusing (PostgreSQL) it.
+    ctx.meta[SKIP_START_CHECKS] = True
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        results = _diagnose(app, allow_http, max_seconds, stale_minutes, no_twilio)
+    for result in results:
+        click.echo(result.line())
+    failed = [r.name for r in results if r.ok is False]
+    if failed:
+        click.echo(f"{len(failed)} check(s) failed: {', '.join(failed)}.")
+        ctx.exit(1)
+    click.echo("All checks passed.")
+
+
+def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: float,
+              no_twilio: bool) -> list:
+    from ..audio import audio_url, current_library
+    from ..store import get_store
+    from .doctor import Doctor, Target
+
+    config = app.config
+    target = Target(
+        public_url=str(config.get("HELPLINE_PUBLIC_URL") or "").rstrip("/"),
+        auth_token=str(config.get("TWILIO_AUTH_TOKEN") or ""),
+        account_sid=str(config.get("TWILIO_ACCOUNT_SID") or ""),
+        phone_number=str(config.get("TWILIO_FROM_NUMBER") or ""),
+        allow_http=allow_http,
+        max_seconds=max_seconds,
+        stale_after=timedelta(minutes=stale_minutes),
+    )
+    settings = dict(config)
+    doctor = Doctor(
+        target,
+        store=get_store(),
+        audio_files=list(current_library().files),
+        audio_url=lambda path: audio_url(path, settings),
+        number_api=None if no_twilio else (lambda: NumberApi(settings)),
+    )
+    return doctor.run()

@@ -1,0 +1,81 @@
+"""GET /healthz (the process answers) and GET /readyz (it can serve a caller right now).
+
+A load balancer or systemd watchdog polls /healthz to restart a hung process, and /readyz to
+decide whether to send traffic: content loaded, database reachable, schema current. Neither
+needs a signature (they reveal no data) and neither touches Twilio.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+
+from ..content import CONTENT_EXTENSION
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("health", __name__)
+
+#: Form field `helpline doctor` adds to its signed test call and text. It is covered by the
+#: signature, so only a holder of the auth token can set it; the request is then counted as
+#: simulated and never skews the usage reports.
+DOCTOR_FIELD = "HelplineDoctor"
+
+_HEAD = "helpline.golive.schema_head"
+
+
+def _json(body: dict, status: int) -> Response:
+    response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """The process is up and answering; nothing else is checked, so it stays cheap."""
+    return _json({"status": "ok"}, 200)
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """503 until content, database and schema are all fine; says which one is not."""
+    checks = readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return _json({"status": "ready" if ready else "not ready", "checks": checks},
+                 200 if ready else 503)
+
+
+def readiness() -> dict[str, str]:
+    from ..store import get_store
+
+    content = current_app.extensions.get(CONTENT_EXTENSION)
+    checks = {"content": "ok" if content is not None and content.codes else "not loaded"}
+    try:
+        revision = get_store().current_revision()
+    except Exception as exc:  # any driver error means the same to a load balancer
+        log.warning("readiness: database unreachable: %s", exc)
+        checks["database"] = f"unreachable ({type(exc).__name__})"
+        checks["migrations"] = "unknown"
+        return checks
+    checks["database"] = "ok"
+    head = current_app.extensions[_HEAD]
+    checks["migrations"] = ("ok" if revision == head else
+                            f"at {revision or 'none'}, needs {head}: run `helpline db upgrade`")
+    return checks
+
+
+def _mark_doctor_requests() -> None:
+    if request.method == "POST" and request.path.startswith(("/voice", "/sms")) \
+            and request.form.get(DOCTOR_FIELD) == "1":
+        g.simulated = True
+
+
+def init_app(app: Flask) -> None:
+    from ..store import Store
+
+    # The code's schema head does not change while it runs: read the migrations once.
+    app.extensions[_HEAD] = Store.head_revision()
+    app.register_blueprint(bp)
+    app.before_request(_mark_doctor_requests)

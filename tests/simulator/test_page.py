@@ -1,0 +1,153 @@
+"""The simulator page in real Chromium (Debian's, driven by Playwright; no browser download).
+
+The helpline runs behind a real HTTP server in production mode: the page signs in with the
+operator password, and every webhook checks the signature the simulator made.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpline.content import current_content
+from helpline.content.prompts import deployment_values
+from helpline.sms import compose
+from helpline.sms.segments import analyse
+from helpline.store import get_store
+
+from .conftest import ADMIN_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+            args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_helpline):
+    context = browser.new_context(
+        http_credentials={"username": "operator", "password": ADMIN_PASSWORD},
+        viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_helpline.url + "/simulator")
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def press(page, key: str, then_listening_at: str) -> None:
+    label = {"*": "star", "#": "hash"}.get(key, key)
+    page.get_by_role("button", name=f"Key {label}", exact=True).click()
+    page.locator(f'body[data-listening="{then_listening_at}"]').wait_for()
+
+
+def say(page, words: str, then_listening_at: str) -> None:
+    page.get_by_label("Say something").fill(words)
+    page.get_by_role("button", name="Say", exact=True).click()
+    page.locator(f'body[data-listening="{then_listening_at}"]').wait_for()
+
+
+def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helpline):
+    from playwright.sync_api import expect
+
+    words = live_helpline.words
+    captions = page.get_by_role("log", name="What the caller hears")
+    page.get_by_label("Caller's language").select_option(label="English (en)")
+
+    page.get_by_role("button", name="Call", exact=True).click()
+    page.locator('body[data-listening="language"]').wait_for()
+    expect(captions).to_contain_text("For English, press 1.")
+    # The recording of the first prompt really plays in the audio player.
+    page.wait_for_function("document.getElementById('player').played.length > 0")
+    assert "/audio/en/language.choose.key-1." in page.eval_on_selector("#player", "a => a.src")
+
+    # Captions appear as each prompt is heard; a key press cuts the prompts short, as on a
+    # real call, so the test never waits for a whole menu to play.
+    press(page, "1", "main")
+    expect(captions).to_contain_text(words.voice("welcome"))
+    press(page, "3", "questions 1")
+    press(page, "2", "questions 2")
+    press(page, "2", "questions 3")
+    expect(captions).to_contain_text(words.voice("nav.question", n=3, total=10))
+    expect(captions).to_contain_text(words.voice("questions.q03"), timeout=20_000)
+
+    say(page, "menu", "main")
+    say(page, "checklist", "checklist 1")
+    expect(captions).to_contain_text(words.voice("checklist.intro"))
+
+    # "Text me this": the text shows in the messages pane instead of going to Twilio.
+    press(page, "9", "checklist 1")
+    expect(captions).to_contain_text(words.voice("voice.text_sent"))
+    queued = page.locator(".bubble.outbox", has_text=words.sms("checklist.pathology")[:40])
+    expect(queued).to_have_count(1)
+    expect(queued).to_contain_text("queued text (text_me, part 2/2")
+
+    page.get_by_role("button", name="Hang up").click()
+    page.locator('body[data-call-state="ended"]').wait_for()
+    expect(page.get_by_role("status")).to_contain_text("You hung up.")
+    expect(page.locator("#terminal-command")).to_contain_text(
+        '--keys "1 3 2 2" --say "menu" --say "checklist" --keys "9"')
+    screenshot(page, "simulator-call.png")
+
+    live_helpline.app.extensions["helpline.usage"].flush()
+    with live_helpline.app.app_context():
+        store = get_store()
+        simulated = {(c.kind, c.content_id) for c in store.usage_counts(include_simulated=True)}
+        counted = store.usage_counts()
+    assert {("call_started", None), ("screen", "questions.q03"), ("screen", "checklist.pathology"),
+            ("text_me", "checklist.pathology"), ("call_ended", None)} <= simulated
+    assert counted == []
+
+
+def test_it_texts_checklist_and_shows_each_numbered_part(page, live_helpline):
+    from playwright.sync_api import expect
+
+    app = live_helpline.app
+    with app.app_context():
+        pack = current_content().pack("en")
+        parts = compose.parts(pack, compose.reply_ids(pack, "checklist"),
+                              deployment_values(app.config))
+
+    page.get_by_label("Text the helpline").fill("CHECKLIST")
+    page.get_by_role("button", name="Send").click()
+
+    replies = page.locator(".bubble-in:not(.outbox)")
+    expect(replies).to_have_count(len(parts))
+    assert len(parts) > 1
+    for n, part in enumerate(parts, start=1):
+        bubble = replies.nth(n - 1)
+        info = analyse(part)
+        assert bubble.locator(".bubble-text").inner_text() == part
+        assert part.startswith(f"({n} of {len(parts)})")
+        segments = f"{info.segments} segment{'s' if info.segments > 1 else ''}"
+        expect(bubble.locator(".bubble-meta")).to_contain_text(f"{info.encoding} · {segments}")
+    screenshot(page, "simulator-sms.png")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("button", name="Key 5")).to_be_visible()
+    screenshot(page, "simulator-phone-width.png")
