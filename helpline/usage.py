@@ -74,10 +74,7 @@ def store_sink(store) -> Callable[[list[dict]], None]:
 
     def write(batch: list[dict]) -> None:
         with store.transaction() as tx:
-            for event in batch:
-                event = dict(event)
-                tx.record_event(event.pop("channel"), event.pop("kind"),
-                                now=event.pop("created_at"), **event)
+            tx.record_events(batch)
 
     return write
 

@@ -158,6 +158,11 @@ class Store:
         with self._reading() as tx:
             return tx.language_of(number)
 
+    def texter_state(self, number: str) -> tuple[str | None, bool]:
+        """(language, opted out) for an incoming text, in one read."""
+        with self._reading() as tx:
+            return tx.texter_state(number)
+
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
         with self.transaction() as tx:
             tx.set_language(number, code, now)

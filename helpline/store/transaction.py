@@ -136,6 +136,14 @@ class Transaction:
             contact.opted_in_via = clean_text(via, 64)
         log.info("Opt-in recorded for %s via %s.", mask_number(number), clean_text(via, 64))
 
+    def texter_state(self, number: str) -> tuple[str | None, bool]:
+        """(language, opted out) in one query: what every incoming text needs first."""
+        contacts = self._contacts(number)
+        current = self._hasher.hash(number)
+        contacts.sort(key=lambda c: c.number_hash != current)
+        language = next((c.language for c in contacts if c.language), None)
+        return language, any(c.opted_out for c in contacts)
+
     def language_of(self, number: str) -> str | None:
         contacts = self._contacts(number)
         current = self._hasher.hash(number)
@@ -511,6 +519,24 @@ class Transaction:
             log.warning("Usage event %s/%s skipped: %s", channel, kind, exc)
             return
         self._session.add(event)
+
+    def record_events(self, events: Iterable[dict[str, Any]]) -> int:
+        """Many usage events in one INSERT (the batch writer in helpline/usage.py).
+
+        Raises when the database does, so the writer keeps the batch and tries again.
+        """
+        rows = [
+            {column.key: getattr(event, column.key) for column in UsageEvent.__table__.columns
+             if column.key != "id"}
+            for event in (
+                _usage_event(e["channel"], e["kind"], e.get("content_id"), e.get("language"),
+                             e.get("detail"), e.get("simulated", False), e.get("created_at"))
+                for e in events
+            )
+        ]
+        if rows:
+            self._session.execute(UsageEvent.__table__.insert(), rows)
+        return len(rows)
 
     # -- privacy ----------------------------------------------------------------------------
 

@@ -102,3 +102,14 @@ def test_opt_out_reasons_are_kept_short_and_free_of_numbers(store: Store, nums) 
     [row] = contact_rows(store)
     assert len(row.opted_out_via) <= 64
     assert nums.bob not in row.opted_out_via
+
+
+def test_a_texters_language_and_opt_out_come_in_one_read(store, nums) -> None:
+    assert store.texter_state(nums.alice) == (None, False)
+
+    store.set_language(nums.alice, "ar")
+    store.record_opt_out(nums.alice, via="STOP")
+
+    assert store.texter_state(nums.alice) == ("ar", True)
+    store.record_opt_in(nums.alice, via="START")
+    assert store.texter_state(nums.alice) == ("ar", False)

@@ -75,3 +75,21 @@ def test_a_database_error_inside_a_transaction_is_raised_for_the_batch_writer(
             tx.record_event("sms", "keyword", now=T0)
     finally:
         broken.dispose()
+
+
+def test_a_batch_of_events_is_written_in_one_insert_and_cleaned_like_one(store: Store,
+                                                                        nums) -> None:
+    batch = [
+        {"channel": "voice", "kind": "screen", "content_id": "questions.q03", "language": "zh",
+         "detail": "questions.q02", "simulated": False, "created_at": T0},
+        {"channel": "sms", "kind": "checklist", "language": "es", "detail": f"{nums.alice}",
+         "simulated": True, "created_at": T0},
+    ]
+
+    with store.transaction() as tx:
+        assert tx.record_events(batch) == 2
+
+    assert store.usage_counts() == [UsageCount("voice", "screen", "questions.q03", "zh", 1)]
+    with store.engine.connect() as conn:
+        details = [row.detail for row in conn.execute(select(UsageEvent.__table__))]
+    assert nums.alice not in "".join(details)
