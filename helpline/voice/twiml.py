@@ -1,14 +1,22 @@
-"""Turn a menu step into TwiML: <Play> a prepared recording where one exists, else <Say>."""
+"""Turn a menu step into TwiML: <Play> a prepared recording where one exists, else <Say>.
+
+Every fixed prompt's <Play> or <Say> is written once at start-up; a request joins those pieces
+(with the <Gather> around them) instead of building and serialising an XML tree each time.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml import TwiML
+from twilio.twiml.voice_response import Gather, Play, Say, VoiceResponse
 
 from ..content.model import VOICE, Content
-from ..content.prompts import deployment_values, prompt_key
+from ..content.prompts import deployment_values, prompt_key, spoken_prompts
 from . import menu
 
 #: Seconds of silence after a prompt before the menu is offered again; long enough for a
@@ -17,6 +25,71 @@ MENU_TIMEOUT = 8
 NUMBER_TIMEOUT = 12
 
 AudioLookup = Callable[[str, str, str], "str | None"]
+
+#: Stands for the audio base URL in a prepared <Play>, which is only known per request when
+#: neither HELPLINE_AUDIO_BASE_URL nor HELPLINE_PUBLIC_URL is set.
+_BASE = "\x00base\x00"
+
+#: The value sets prompt_key() names (no values, a position, a menu key): only these are
+#: spoken exactly as a prepared prompt.
+_FIXED = {frozenset(), frozenset({"n", "total"}), frozenset({"key"})}
+
+
+class Piece(TwiML):
+    """A verb serialised ahead of time (one prompt's <Play> or <Say>)."""
+
+    def __init__(self, xml: str):
+        super().__init__()
+        self.text = xml
+
+    def xml(self) -> ET.Element:
+        # Only reached when a piece sits in a plain twilio document (an error path).
+        return ET.fromstring(self.text)
+
+
+class PreparedResponse(VoiceResponse):
+    """A <Response> that writes its XML by joining strings; same output as twilio's."""
+
+    def to_xml(self, xml_declaration: bool = True) -> str:
+        body = to_xml(self)
+        return '<?xml version="1.0" encoding="UTF-8"?>' + body if xml_declaration else body
+
+
+#: Characters ElementTree escapes, and how (the same escapes, so the output is the same).
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTR_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                 ("\t", "&#09;"))
+_NEEDS_ESCAPE = re.compile(r'[&<>"\r\n\t]')
+
+
+def _escape(value: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    for char, entity in escapes:
+        value = value.replace(char, entity)
+    return value
+
+
+def _text(value: str) -> str:
+    return _escape(value, _TEXT_ESCAPES)
+
+
+def _attr(value: object) -> str:
+    return _escape(str(value).lower() if isinstance(value, bool) else str(value), _ATTR_ESCAPES)
+
+
+def to_xml(node: TwiML) -> str:
+    """``node`` as XML, exactly as twilio's ElementTree output writes it, pieces as they are."""
+    if isinstance(node, Piece):
+        return node.text
+    attrs = "".join(f' {name}="{_attr(node.attrs[name])}"' for name in sorted(node.attrs))
+    value = json.dumps(node.value) if isinstance(node.value, dict) else node.value
+    inner = _text(value) if value else ""
+    for child in node.verbs:
+        inner += _text(child) if isinstance(child, str) else to_xml(child)
+    if not inner:
+        return f"<{node.name}{attrs} />"
+    return f"<{node.name}{attrs}>{inner}</{node.name}>"
 
 
 class VoiceRenderer:
@@ -35,23 +108,34 @@ class VoiceRenderer:
             code: {intent: ", ".join(words) for intent, words in pack.intents.items()}
             for code, pack in content.languages.items()
         }
+        #: (language, prompt key) -> the <Play> or <Say> of every sentence the menu speaks
+        #: with fixed values, the same set audio is made for.
+        self.pieces = {
+            (prompt.language, prompt.key): self._piece(prompt.language, prompt.key, prompt.text)
+            for prompt in spoken_prompts(content, settings)
+        }
+
+    def _piece(self, language: str, key: str, text: str) -> str:
+        path = self.audio_path(language, key, text) if self.audio_path is not None else None
+        if path:
+            return to_xml(Play(f"{_BASE}/{path}"))
+        meta = self.content.pack(language).meta
+        return to_xml(Say(text, voice=meta.say_voice, language=meta.say_language))
 
     def add_prompt(self, parent: VoiceResponse | Gather, say: menu.Say, language: str,
                    audio_base: str) -> None:
         pack = self.content.pack(say.language or language)
-        text = pack.render(say.text_id, VOICE, {**self.fixed, **say.values})
-        path = None
-        if self.audio_path is not None:
-            path = self.audio_path(pack.code, prompt_key(say.text_id, say.values), text)
-        if path:
-            parent.play(f"{audio_base}/{path}")
-        else:
-            parent.say(text, voice=pack.meta.say_voice, language=pack.meta.say_language)
+        key = prompt_key(say.text_id, say.values)
+        piece = self.pieces.get((pack.code, key)) if frozenset(say.values) in _FIXED else None
+        if piece is None:  # words known only during the call, such as typed digits
+            text = pack.render(say.text_id, VOICE, {**self.fixed, **say.values})
+            piece = self._piece(pack.code, key, text)
+        parent.nest(Piece(piece.replace(_BASE, _text(audio_base))))
 
     def render(self, step: menu.Step, language: str, base_url: str) -> VoiceResponse:
         """TwiML for ``step``; ``base_url`` is where this app is reached (for local audio)."""
         audio_base = self.audio_base or base_url.rstrip("/") + "/audio"
-        response = VoiceResponse()
+        response = PreparedResponse()
         listen = step.listen
         if listen is None:
             for say in step.prompts:

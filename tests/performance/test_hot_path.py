@@ -1,0 +1,150 @@
+"""Regression guard for the webhook hot path, without timing anything.
+
+Speed itself is measured by benchmarks/run.py. These tests pin down what made it fast, in
+terms that do not depend on the machine: a call step touches neither the database nor the
+disk, a text reads only the texter's state, and content is read once per process.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from helpline import create_app
+from helpline.store import get_store
+
+from ..conftest import Texter, Twilio
+from ..voice.conftest import Caller
+
+#: The texter's language and opt-out state, read together in one select. A reply needs nothing
+#: else from the database.
+STATE_QUERIES = 1
+
+
+class DiskAndDatabase:
+    """Counts SQL statements sent to the store and files opened, while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.opened: list[str] = []
+
+    def clear(self) -> None:
+        self.statements.clear()
+        self.opened.clear()
+
+    @property
+    def selects(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith("SELECT")]
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.statements
+                if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+@contextmanager
+def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
+    seen = DiskAndDatabase()
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        seen.statements.append(statement)
+
+    real_open, real_os_open = builtins.open, os.open
+
+    def spy_open(file, *args, **kwargs):
+        seen.opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    def spy_os_open(path, *args, **kwargs):
+        seen.opened.append(str(path))
+        return real_os_open(path, *args, **kwargs)
+
+    with app.app_context():
+        engine = get_store().engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    # builtins.open is io.open, which pathlib calls directly: spy on both names.
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(io, "open", spy_open)
+    monkeypatch.setattr(os, "open", spy_os_open)
+    try:
+        yield seen
+    finally:
+        monkeypatch.undo()
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+
+def walk_a_call(caller: Caller) -> None:
+    """A call through every kind of screen that only listens and speaks."""
+    caller.dial()
+    caller.press("1")  # English
+    caller.press("3")  # the ten questions
+    caller.press("2")  # next
+    caller.say("next")
+    caller.press("7")  # a key with no meaning here
+    caller.stay_silent()
+    caller.press("*")  # main menu
+    caller.press("1")  # ways to ask
+    caller.press("2")  # the emotional script
+    caller.press("*")
+
+
+def test_it_answers_every_call_step_without_the_database_or_the_disk(app, twilio, monkeypatch):
+    walk_a_call(Caller(twilio, app))  # first requests may import lazily; not the hot path
+    caller = Caller(twilio, app)
+    with watching(app, monkeypatch) as seen:
+        walk_a_call(caller)
+        status = twilio.post("/voice/status", caller.params(CallStatus="completed",
+                                                             CallDuration="75"))
+    assert status.status_code == 200
+    assert caller.screen is not None and caller.screen.gather is not None
+    assert seen.statements == []
+    assert seen.opened == []
+
+
+def test_it_reads_only_the_texters_state_to_answer_a_keyword(app, twilio, monkeypatch):
+    texter = Texter(twilio, "+447400123077")
+    assert texter.send("QUESTIONS")  # the first text remembers the texter's language
+    with watching(app, monkeypatch) as seen:
+        for body in ("QUESTIONS", "Qestions?", "CHECKLIST", "menu"):
+            seen.clear()
+            assert texter.send(body)
+            assert seen.writes == [], body
+            assert len(seen.selects) <= STATE_QUERIES, (body, seen.selects)
+            assert seen.opened == [], body
+
+
+def test_it_still_reads_the_opt_out_on_every_text(app, twilio, monkeypatch):
+    texter = Texter(twilio, "+447400123078")
+    texter.send("QUESTIONS")
+    texter.send("STOP")
+    with watching(app, monkeypatch) as seen:
+        assert texter.send("QUESTIONS") == []
+    assert 1 <= len(seen.selects) <= STATE_QUERIES
+    assert seen.writes == []
+
+
+def test_it_reads_the_content_once_per_process(settings, monkeypatch):
+    read: list[str] = []
+    real_read_text = Path.read_text
+
+    def spy_read_text(self, *args, **kwargs):
+        if self.suffix in (".yaml", ".yml"):
+            read.append(self.name)
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", spy_read_text)
+    app = create_app(settings)
+    at_start = sorted(read)
+    assert len(at_start) == len(set(at_start)) >= 2, at_start  # each language file, once
+    twilio = Twilio(app.test_client())
+    Caller(twilio, app).dial()
+    Texter(twilio).send("QUESTIONS")
+    Texter(twilio, "+447400123079").send("CHECKLIST")
+    assert sorted(read) == at_start
