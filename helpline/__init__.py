@@ -35,7 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions[CONTENT_EXTENSION] = load_enabled_content(app.config)
 
-    from . import audio, golive, logs, sms, store, usage, voice
+    # Imported here, not at the top: each part reads settings in init_app, never at import.
+    from . import audio, golive, logs, reports, simulator, sms, store, usage, voice
 
     logs.init_app(app)
     if app.config.get("HELPLINE_TRUSTED_PROXIES"):
@@ -48,14 +49,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the_store = store.init_app(app)
     usage.init_app(app, the_store)
     audio.init_app(app)  # before voice: the voice flow plays what the audio library has
-    voice.init_app(app)
-    sms.init_app(app)
-    from . import reports
-
-    reports.init_app(app)  # /admin/reports
+    voice.init_app(app)  # /voice
+    sms.init_app(app)  # /sms
     golive.init_app(app)  # /healthz and /readyz
-    from . import simulator
-
+    reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator
     if app.config["LOCAL_MODE"] and not app.testing:
         log.warning(
