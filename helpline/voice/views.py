@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from .. import usage
 from ..config import ConfigError
 from ..content import CONTENT_EXTENSION, Content
-from ..sms import sending
+from ..sms import keyword_table, sending
 from ..webhook import mark_simulated, reject_unsigned, twiml_response
 from . import menu
 from .hours import is_open, parse_hours
@@ -54,9 +54,7 @@ class VoiceSetup:
         reference = content.default
         self.sections = {name: tuple(t.id for t in section.items)
                          for name, section in reference.sections.items()}
-        from ..sms.keywords import KeywordTable
-
-        self.keywords = KeywordTable.from_packs(content)
+        self.keywords = keyword_table(app)
 
     def menu_config(self) -> menu.MenuConfig:
         available = bool(self.transfer_number and self.hours)
