@@ -67,6 +67,7 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     from . import create_app
     from .config import ConfigError
     from .content import ContentError
+    from .sms import optout_spool
     from .sms.transport import transport_for
     from .sms.worker import start_in_process
     from .store import get_store
@@ -81,7 +82,8 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
         serve_production(host, port, workers)  # replaces this process with gunicorn
         return
     with app.app_context():
-        start_in_process(get_store(), transport_for(app.config))
+        start_in_process(get_store(), transport_for(app.config),
+                         spool=optout_spool.spool_path(app.instance_path))
     mode = "local mode (no Twilio account)" if app.config["LOCAL_MODE"] else "signed webhooks"
     click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop."
                + (f"\nOpen http://{host}:{port}/simulator to try it." if app.config["LOCAL_MODE"]

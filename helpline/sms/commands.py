@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..store import get_store
+from . import optout_spool
 from .transport import LocalTransport, transport_for
 from .worker import OutboxWorker
 
@@ -28,7 +29,8 @@ def worker_command(once: bool, interval: float) -> None:
     transport = transport_for(current_app.config)
     if isinstance(transport, LocalTransport):
         click.echo("No Twilio account configured: texts will be logged, not sent.")
-    worker = OutboxWorker(get_store(), transport)
+    worker = OutboxWorker(get_store(), transport,
+                          spool=optout_spool.spool_path(current_app.instance_path))
     if once:
         report = worker.run_once()
         click.echo(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}, "

@@ -7,6 +7,7 @@ but the START confirmation is ever sent to that number.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, Flask, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -18,19 +19,24 @@ from ..content.model import SMS
 from ..content.prompts import deployment_values
 from ..privacy import mask_number
 from ..store import get_store
-from ..webhook import reject_unsigned, twiml_response
-from . import compose, sending
-from .keywords import Intent, KeywordTable, normalise
+from ..webhook import mark_simulated, reject_unsigned, twiml_response
+from . import compose, keyword_table, optout_spool, sending
+from .keywords import Intent, normalise
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 bp.before_request(reject_unsigned)
+bp.before_request(mark_simulated)
 
 EXTENSION = "helpline.sms"
 
 #: Longest message body read; Twilio's own limit is 1600 characters.
 MAX_BODY = 2000
+
+#: What Twilio's message sids look like (SMS and MMS).
+_MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
+_STATUS_WORD = re.compile(r"[a-z_-]{1,32}")
 
 
 class SmsSetup:
@@ -38,12 +44,14 @@ class SmsSetup:
 
     def __init__(self, app: Flask):
         self.content: Content = app.extensions[CONTENT_EXTENSION]
-        self.keywords = KeywordTable.from_packs(self.content)
+        self.keywords = keyword_table(app)
         self.values = deployment_values(app.config)
 
 
 def prepare(app: Flask) -> None:
     app.extensions[EXTENSION] = SmsSetup(app)
+    with app.app_context():  # start-up: apply opt-outs spooled while the database was down
+        optout_spool.replay(get_store(), optout_spool.spool_path(app.instance_path))
 
 
 def _setup() -> SmsSetup:
@@ -66,6 +74,28 @@ def _silence():
     return twiml_response(MessagingResponse())
 
 
+def _spool_opt_out(intent: Intent):
+    """STOP while the store cannot be written: keep it on disk and confirm it all the same."""
+    raw_from = request.form.get("From", "")
+    number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
+    if not number:
+        return _silence()
+    via = normalise(request.form.get("Body") or "").upper()[:32] or "STOP"
+    optout_spool.append(optout_spool.spool_path(current_app.instance_path),
+                        get_store().hash_number(number), via)
+    log.warning("opt-out from %s kept in the spool until the database is back",
+                mask_number(number))
+    return _reply(_setup().content.pack(intent.language).code, ["sms.opted_out"])
+
+
+@bp.before_request
+def _replay_spooled_opt_outs() -> None:
+    """Opt-outs spooled during a database outage are applied before anything else."""
+    path = optout_spool.spool_path(current_app.instance_path)
+    if optout_spool.pending(path):
+        optout_spool.replay(get_store(), path)
+
+
 @bp.post("")
 def incoming_text():
     """A text from anyone: reserved words first, then keywords in any enabled language."""
@@ -74,9 +104,9 @@ def incoming_text():
     number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
     body = (request.form.get("Body") or "")[:MAX_BODY]
     store = get_store()
-    with store.transaction() as tx:
-        stored_language = tx.language_of(number) if number else None
-        opted_out = tx.is_opted_out(number) if number else False
+    # Plain reads, not a write transaction: texts answered by other workers never queue
+    # behind this one for SQLite's write lock.
+    stored_language, opted_out = store.texter_state(number) if number else (None, False)
     intent = setup.keywords.match(body, prefer=stored_language)
     language = setup.content.pack(intent.language or stored_language).code
     usage.record("sms", intent.name, language=language)
@@ -121,9 +151,13 @@ def message_status():
     """Delivery receipts. An unknown id still gets 200, or Twilio would keep retrying."""
     sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
     status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").lower()
-    if sid and status:
+    error_code = request.form.get("ErrorCode") or ""
+    # Only what Twilio really sends is stored: a message sid, a status word, a numeric error
+    # code. Anything else would be kept as it came (PostgreSQL refuses a NUL byte outright).
+    if _MESSAGE_SID.fullmatch(sid) and _STATUS_WORD.fullmatch(status):
         with get_store().transaction() as tx:
-            known = tx.record_delivery_status(sid, status, request.form.get("ErrorCode"))
+            known = tx.record_delivery_status(
+                sid, status, error_code if error_code.isascii() and error_code.isdigit() else None)
         if not known:
             log.info("status %s for a message this helpline does not know", status)
     return twiml_response(MessagingResponse())
@@ -145,8 +179,9 @@ def texted_apology(error: Exception):
     log.exception("SMS handler failed (MessageSid=%s)", request.form.get("MessageSid", "?"))
     try:
         pack = _setup().content.default
-        if _setup().keywords.match(request.form.get("Body") or "").name == "opt_out":
-            return _silence()
+        intent = _setup().keywords.match((request.form.get("Body") or "")[:MAX_BODY])
+        if intent.name == "opt_out":
+            return _spool_opt_out(intent)
         return _reply(pack.code, parts=[pack.render("sms.error", SMS, _setup().values)])
     except Exception:
         log.exception("SMS apology failed too")

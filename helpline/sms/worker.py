@@ -14,9 +14,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from ..privacy import mask_number
 from ..store import SENDING, OutboxItem, Store
+from . import optout_spool
 from .transport import UNSUBSCRIBED, LocalTransport, SendError, Transport
 
 log = logging.getLogger(__name__)
@@ -51,8 +53,10 @@ class OutboxWorker:
 
     def __init__(self, store: Store, transport: Transport, *, worker_id: str | None = None,
                  batch: int = 20, clock: Callable[[], datetime] | None = None,
-                 rng: Callable[[], float] = random.random):
+                 rng: Callable[[], float] = random.random, spool: Path | None = None):
         self.store = store
+        #: Opt-outs a web server could only write to disk while the database was down.
+        self.spool = spool
         self.transport = transport
         self.local = LocalTransport()
         self.worker_id = worker_id or f"{socket.gethostname()}:{id(self):x}"
@@ -63,6 +67,8 @@ class OutboxWorker:
 
     def run_once(self) -> RunReport:
         report = RunReport()
+        if self.spool is not None and optout_spool.pending(self.spool):
+            optout_spool.replay(self.store, self.spool)  # before anything is sent
         self.reconcile(report)
         while True:
             claimed = self.store.claim_due(self.worker_id, self.clock(), self.batch)
@@ -146,10 +152,12 @@ class OutboxWorker:
             stop.wait(interval)
 
 
-def start_in_process(store: Store, transport: Transport, interval: float = 1.0) -> threading.Event:
+def start_in_process(store: Store, transport: Transport, interval: float = 1.0,
+                     spool: Path | None = None) -> threading.Event:
     """Local mode: send from a thread of the server itself, so no second process is needed."""
     stop = threading.Event()
-    worker = OutboxWorker(store, transport, worker_id=f"local:{socket.gethostname()}")
+    worker = OutboxWorker(store, transport, worker_id=f"local:{socket.gethostname()}",
+                          spool=spool)
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval),
                               name="outbox-worker", daemon=True)
     thread.start()

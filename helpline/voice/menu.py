@@ -195,7 +195,7 @@ def normalise(position: Position, config: MenuConfig) -> Position:
             return Position(MAIN, language)
         if not 0 <= position.index < size:
             return replace(position, index=0)
-    if position.screen == CAREGIVER_CONFIRM and not position.digits.isdigit():
+    if position.screen == CAREGIVER_CONFIRM and not position.digits.isdecimal():
         return Position(CAREGIVER_NUMBER, language, index=position.index)
     if position.screen in (CAREGIVER_NUMBER, CAREGIVER_CONFIRM):
         size = config.size("questions")
@@ -240,7 +240,7 @@ def _wrong_key(position: Position, config: MenuConfig) -> Step:
 
 
 def _answer_language(position: Position, key: str, config: MenuConfig) -> Step:
-    if key.isdigit() and 1 <= int(key) <= len(config.languages):
+    if key.isdecimal() and 1 <= int(key) <= len(config.languages):
         return _enter_main(config.languages[int(key) - 1], config)
     return _wrong_key(position, config)
 
@@ -265,7 +265,7 @@ def _answer_main(position: Position, key: str, config: MenuConfig) -> Step:
 
 def _answer_scripts_menu(position: Position, key: str, config: MenuConfig) -> Step:
     size = config.size("scripts")
-    if key.isdigit() and 1 <= int(key) <= size:
+    if key.isdecimal() and 1 <= int(key) <= size:
         return _show(Position("scripts", position.language, index=int(key) - 1), config)
     if key == "*":
         return _show(Position(MAIN, position.language), config)
@@ -302,7 +302,7 @@ def _answer_caregiver_number(position: Position, key: str, config: MenuConfig) -
     digits = key.replace("#", "")
     if digits.startswith("*") or digits == "":
         return _show(Position("questions", position.language, index=position.index), config)
-    if not digits.isdigit() or not 6 <= len(digits) <= 15:
+    if not digits.isdecimal() or not 6 <= len(digits) <= 15:
         return _show(position, config, (Say("caregiver.invalid"),))
     return _show(replace(position, screen=CAREGIVER_CONFIRM, digits=digits), config)
 
@@ -353,7 +353,7 @@ def from_query(args: Mapping[str, str]) -> Position:
 
     def number(name: str) -> int:
         value = str(args.get(name, "") or "")
-        return int(value) if value.isdigit() and len(value) < 4 else 0
+        return int(value) if value.isdecimal() and len(value) < 4 else 0
 
     digits = str(args.get("d", "") or "")
     return Position(
@@ -361,5 +361,5 @@ def from_query(args: Mapping[str, str]) -> Position:
         language=str(args.get("l", "") or "")[:10].lower(),
         index=number("i"),
         silences=number("r"),
-        digits=digits if digits.isdigit() and len(digits) <= 15 else "",
+        digits=digits if digits.isdecimal() and len(digits) <= 15 else "",
     )

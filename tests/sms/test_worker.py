@@ -182,3 +182,20 @@ def test_the_worker_command_sends_what_is_due(runner, store, twilio_mock):
 
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
+
+
+def test_an_opt_out_spooled_during_an_outage_is_applied_before_sending(app, store, clock,
+                                                                      twilio_mock, tmp_path):
+    from helpline.sms import optout_spool
+
+    spool = optout_spool.spool_path(tmp_path)
+    queue(store, clock)
+    optout_spool.append(spool, store.hash_number(TO), "STOP")
+    worker = OutboxWorker(store, TwilioTransport(app.config, timeout=1.5), worker_id="test",
+                          clock=clock, spool=spool)
+
+    worker.run_once()
+
+    assert store.is_opted_out(TO)
+    assert twilio_mock.created == []
+    assert not optout_spool.pending(spool)
