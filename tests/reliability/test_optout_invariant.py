@@ -1,0 +1,174 @@
+"""Opt-out as an invariant: whatever happens in whatever order, a number that said STOP is never
+handed to Twilio's API until it says START again.
+
+A Hypothesis state machine interleaves STOP and START in their many spellings, other keywords,
+"text me this" from calls, caregiver shares, FORGET, outbox worker runs, a worker that dies
+after claiming, and restarts, against the real app on SQLite and Twilio's API spec (Prism).
+After every step it checks what Twilio was asked to send, and every TwiML reply.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from helpline import create_app
+from helpline.sms.transport import TwilioTransport
+from helpline.sms.worker import STALE_AFTER, OutboxWorker
+from helpline.store import EXTENSION as STORE
+from helpline.store import store_from_config
+
+from ..conftest import Twilio
+
+NUMBERS = ("+447400123001", "+447400123002", "+447400123003")
+STOP_WORDS = ("STOP", "stop", "Stop!", " STOPALL ", "unsubscribe", "Cancel.", "END", "quit",
+              "REVOKE", "optout", "ARRET", "Arrêt")
+START_WORDS = ("START", "start", "Unstop", "YES!")
+OTHER_WORDS = ("CHECKLIST", "questions", "HELP", "MENU", "hello", "2", "SCRIPT 1", "FORGET")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def messages(response) -> list[str]:
+    assert response.status_code == 200, response.data
+    root = ET.fromstring(response.data)
+    assert root.tag == "Response"
+    return [m.text or "" for m in root.findall("Message")]
+
+
+@pytest.fixture
+def machine_app(settings, twilio_mock):
+    settings = {**settings, "TWILIO_API_BASE_URL": twilio_mock.url,
+                "HELPLINE_LANGUAGES": "en,fr"}
+    return create_app(settings)
+
+
+def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
+    app = machine_app
+    handed_to_twilio: list[int] = []
+
+    class OptOutMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            twilio_mock.reset()
+            self.twilio = Twilio(app.test_client())
+            self.clock = Clock()
+            self.opted_out = dict.fromkeys(NUMBERS, False)
+            self.checked = 0  # messages of twilio_mock.created already checked
+            self.sids = iter(range(1, 10**9))
+            with app.app_context():
+                self.store = app.extensions[STORE]
+                with self.store.transaction() as tx:  # every example starts from nothing
+                    for number in NUMBERS:
+                        tx.record_opt_in(number, via="test reset")
+                        tx.suppress_pending(number, "test reset")
+            self.worker = self._worker()
+
+        def _worker(self) -> OutboxWorker:
+            return OutboxWorker(self.store, TwilioTransport(app.config, timeout=5),
+                                worker_id=f"w{id(self)}", clock=self.clock, rng=lambda: 0.0)
+
+        def _text(self, number: str, body: str) -> list[str]:
+            return messages(self.twilio.post("/sms", {
+                "MessageSid": f"SM{next(self.sids):032x}", "From": number,
+                "To": "+15005550006", "Body": body}))
+
+        # -- what people do ---------------------------------------------------------------
+
+        @rule(number=st.sampled_from(NUMBERS), word=st.sampled_from(STOP_WORDS))
+        def stop(self, number, word):
+            replies = self._text(number, word)
+            # Confirmed once; a repeated STOP gets silence.
+            assert len(replies) == (0 if self.opted_out[number] else 1)
+            self.opted_out[number] = True
+
+        @rule(number=st.sampled_from(NUMBERS), word=st.sampled_from(START_WORDS))
+        def start(self, number, word):
+            assert len(self._text(number, word)) == 1
+            self.opted_out[number] = False
+
+        @rule(number=st.sampled_from(NUMBERS), word=st.sampled_from(OTHER_WORDS))
+        def keyword(self, number, word):
+            replies = self._text(number, word)
+            if self.opted_out[number]:
+                assert replies == [], f"replied to {word!r} after STOP"
+            else:
+                assert replies
+
+        @rule(sender=st.sampled_from(NUMBERS), recipient=st.sampled_from(NUMBERS))
+        def share(self, sender, recipient):
+            replies = self._text(sender, f"SHARE {recipient}")
+            assert (replies == []) == self.opted_out[sender]
+
+        @rule(number=st.sampled_from(NUMBERS), key=st.sampled_from(["9", "2", "3"]))
+        def text_me_from_a_call(self, number, key):
+            params = {"CallSid": "CA" + "1" * 32, "From": number, "To": "+15005550006",
+                      "Digits": key if key == "9" else "9"}
+            # Key 9 on the main menu, or on the first piece of a section.
+            path = "/voice/step?s=main&l=en" if key == "9" else (
+                f"/voice/step?s={'checklist' if key == '2' else 'questions'}&l=en")
+            response = self.twilio.post(path, params)
+            assert response.status_code == 200 and b"<Response>" in response.data
+
+        @rule(number=st.sampled_from(NUMBERS))
+        def operator_forgets(self, number):
+            with app.app_context():
+                self.store.forget(number)  # keeps the opt-out, by design
+
+        # -- what the machinery does ------------------------------------------------------
+
+        @rule(minutes=st.sampled_from([0, 1, 3, 60]))
+        def worker_runs(self, minutes):
+            self.clock.now += timedelta(minutes=minutes)
+            self.worker.run_once()
+
+        @rule()
+        def a_worker_dies_after_claiming(self):
+            self.store.claim_due("a worker that was killed", self.clock.now, 3)
+            self.clock.now += STALE_AFTER + timedelta(seconds=1)
+
+        @rule()
+        def restart(self):
+            """Every process stops and starts again: new store, pool and worker."""
+            self.store.dispose()
+            with app.app_context():
+                self.store = store_from_config(app.config, app.instance_path)
+            app.extensions[STORE] = self.store
+            self.worker = self._worker()
+
+        # -- the invariant ----------------------------------------------------------------
+
+        @invariant()
+        def nothing_was_handed_to_twilio_for_an_opted_out_number(self):
+            sent = twilio_mock.created[self.checked:]
+            self.checked += len(sent)
+            # Opt-outs change only between steps, so the model's state now is the state the
+            # number was in while this step's sends happened.
+            offending = [m["to"] for m in sent if self.opted_out.get(m["to"], False)]
+            assert offending == []
+
+        @invariant()
+        def the_store_agrees_with_what_people_said(self):
+            for number, out in self.opted_out.items():
+                assert self.store.is_opted_out(number) == out
+
+        def teardown(self):
+            handed_to_twilio.append(self.checked)
+            self.store.dispose()
+
+    OptOutMachine.TestCase.settings = hypothesis_settings(
+        max_examples=10, stateful_step_count=25, deadline=None)
+    with app.app_context():
+        OptOutMachine.TestCase().runTest()
+    assert sum(handed_to_twilio) > 0  # texts did go out: the invariant was put to the test
