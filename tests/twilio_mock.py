@@ -146,16 +146,7 @@ class TwilioMock:
 
     def _forward(self, handler: BaseHTTPRequestHandler, method: str,
                  body: bytes) -> tuple[int, bytes]:
-        request = urllib.request.Request(self.prism_url + handler.path, data=body or None,
-                                         method=method)
-        for name in ("Authorization", "Content-Type", "Accept"):
-            if handler.headers.get(name):
-                request.add_header(name, handler.headers[name])
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        return forward_request(self.prism_url, handler, method, body)
 
     def _fault(self, handler: BaseHTTPRequestHandler, fault: str) -> bool:
         if fault == "drop":
@@ -174,11 +165,29 @@ class TwilioMock:
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, status: int, payload: bytes) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        answer_json(handler, status, payload)
+
+
+def forward_request(base_url: str, handler: BaseHTTPRequestHandler, method: str,
+                    body: bytes) -> tuple[int, bytes]:
+    """Pass a proxied request on to ``base_url`` and return its status and body."""
+    request = urllib.request.Request(base_url + handler.path, data=body or None, method=method)
+    for name in ("Authorization", "Content-Type", "Accept"):
+        if handler.headers.get(name):
+            request.add_header(name, handler.headers[name])
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: bytes) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
 
 
 def have_node() -> bool:

@@ -16,12 +16,12 @@ import os
 import select
 import socket
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from ..twilio_mock import answer_json, forward_request
 
 
 class TcpProxy:
@@ -179,25 +179,12 @@ class HoldingProxy:
         self._answer(handler, status, payload)
 
     def _forward(self, handler, method: str, body: bytes) -> tuple[int, bytes]:
-        request = urllib.request.Request(self.upstream + handler.path, data=body or None,
-                                         method=method)
-        for name in ("Authorization", "Content-Type", "Accept"):
-            if handler.headers.get(name):
-                request.add_header(name, handler.headers[name])
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        return forward_request(self.upstream, handler, method, body)
 
     @staticmethod
     def _answer(handler, status: int, payload: bytes) -> None:
         try:
-            handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            answer_json(handler, status, payload)
         except OSError:
             pass  # the worker was killed while we held its request
 
