@@ -201,8 +201,8 @@ def _numbers_in_database(path: Path) -> list[str]:
             columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
             for row in db.execute(f'SELECT * FROM "{table}"'):
                 values = dict(zip(columns, row, strict=True))
-                if table == "outbox" and values.get("state") == "pending":
-                    continue  # a text still waiting to be sent needs its number
+                if table == "outbox" and values.get("state") in ("pending", "sending"):
+                    continue  # a text not yet sent (queued, or claimed) needs its number
                 for name, value in values.items():
                     if isinstance(value, str) and _PLAIN_NUMBER.search(value):
                         found.append(f"{path.parent.name}/{path.name} {table}.{name}: {value!r}")
