@@ -13,7 +13,9 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask import Flask, current_app, has_app_context
+
+from .webhook import is_simulated
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def record(channel: str, kind: str, content_id: str | None = None, language: str
         recorder: UsageRecorder | None = current_app.extensions.get(EXTENSION)
         if recorder is None:
             return
-        simulated = bool(has_request_context() and g.get("simulated"))
+        simulated = is_simulated()
         recorder.record({
             "channel": channel, "kind": kind, "content_id": content_id, "language": language,
             "detail": detail, "simulated": simulated, "created_at": datetime.now(UTC),

@@ -7,7 +7,7 @@ import hmac
 import logging
 import secrets
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from twilio.request_validator import RequestValidator
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,11 @@ def simulation_tag(app: Flask, path: str, form: dict[str, str]) -> str:
     """The tag for one simulated request: an HMAC of its path (with query) and form fields."""
     message = path + "\n" + "&".join(f"{k}={form[k]}" for k in sorted(form))
     return hmac.new(_simulation_key(app), message.encode(), hashlib.sha256).hexdigest()
+
+
+def is_simulated() -> bool:
+    """True inside a request the simulator (or the doctor) made: it must not count or text."""
+    return bool(has_request_context() and g.get("simulated"))
 
 
 def mark_simulated() -> None:

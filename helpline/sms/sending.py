@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from .. import phone
 from ..content import current_content
 from ..content.prompts import deployment_values
 from ..privacy import mask_number
 from ..store import get_store
+from ..webhook import is_simulated
 from . import compose
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,6 @@ SHARE_TEXTED = {SENT: "sms.share_sent", INVALID: "sms.share_invalid", LIMIT: "sm
                 NOT_SENT: "sms.share_not_sent"}
 
 
-def _simulated() -> bool:
-    return bool(has_request_context() and g.get("simulated"))
-
-
 def _values() -> dict[str, object]:
     return deployment_values(current_app.config)
 
@@ -53,7 +50,7 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
     with get_store().transaction() as tx:
         if tx.is_opted_out(number):
             return OPTED_OUT
-        tx.enqueue(number, parts, kind="text_me", language=pack.code, simulated=_simulated())
+        tx.enqueue(number, parts, kind="text_me", language=pack.code, simulated=is_simulated())
     log.info("queued %s for %s (%d part(s))", text_id, mask_number(number), len(parts))
     return SENT
 
@@ -77,6 +74,6 @@ def share_questions(sender: str | None, typed: str, language: str) -> str:
             # The sender must not learn whether the recipient opted out or was just sent to.
             return NOT_SENT
         for kind, parts in zip(("share_intro", "share"), sends, strict=True):
-            tx.enqueue(recipient, parts, kind=kind, language=pack.code, simulated=_simulated())
+            tx.enqueue(recipient, parts, kind=kind, language=pack.code, simulated=is_simulated())
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT
