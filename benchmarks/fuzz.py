@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             where = args.url
         else:
             from helpline import create_app
-            from helpline.usage import EXTENSION
+            from helpline.store import get_store
+            from helpline.web.usage import recorder as usage_recorder
 
             database = f"sqlite:///{Path(folder) / 'helpline.sqlite3'}"
             if args.postgres:
@@ -94,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
                         "INSTANCE_PATH": str(Path(folder) / "instance"),
                         "DATABASE_URL": database}
             app = create_app(settings)
-            recorder = app.extensions[EXTENSION]
+            recorder = usage_recorder(app)
             poster = fuzzing.flask_poster(app.test_client())
-            where = f"in process, {app.extensions['helpline.store']!r}"
+            with app.app_context():
+                where = f"in process, {get_store()!r}"
 
         def between(n: int) -> None:
             if recorder is not None and n % 500 == 499:
@@ -111,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.monotonic() - started
         if recorder is not None:
             recorder.flush()
-            app.extensions["helpline.store"].dispose()
+            with app.app_context():
+                get_store().dispose()
         for cleanup in cleanups:
             cleanup()
 

@@ -121,9 +121,9 @@ def bench_sms_cost() -> list[dict]:
     from helpline import create_app
     from helpline.content import CONTENT_EXTENSION
     from helpline.content.loader import SMART_PUNCTUATION
-    from helpline.content.prompts import deployment_values
-    from helpline.sms import compose
-    from helpline.sms.segments import analyse
+    from helpline.core import compose
+    from helpline.core.prompts import deployment_values
+    from helpline.core.segments import analyse
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "INSTANCE_PATH": tmp,

@@ -1,65 +1,27 @@
-"""Second-opinion helpline: a Twilio voice and SMS backend for cancer patients and caregivers."""
+"""Second-opinion helpline: a Twilio voice and SMS backend for cancer patients and caregivers.
+
+The package is layered, bottom up: ``content`` (the words, as data) -> ``core`` (pure logic:
+catalogue, menu, keywords, SMS parts) -> ``store`` and ``audio`` (the database and the audio
+files) -> ``web`` (what every handler shares) -> ``outbound`` (texts the helpline starts) ->
+the channels ``voice`` and ``sms`` (peers) -> operator tools (``reports``, ``simulator``,
+``golive``) -> ``app`` and ``cli``. Importing this package imports nothing else, so the pure
+layers can be used and tested without Flask.
+"""
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from .config import PROJECT_ROOT, load_settings, local_mode, requested_languages
-from .content import CONTENT_EXTENSION, load_enabled_content
-
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the helpline: settings, content (validated once), store, and one blueprint per channel.
+    """Build the helpline app (see ``helpline.app.create_app``)."""
+    from .app import create_app as build
 
-    ``test_config`` overrides the environment, key by key, as in the Flask tutorial.
-    """
-    settings = load_settings(os.environ, test_config)
-    instance_dir = Path(
-        (test_config or {}).get("INSTANCE_PATH")
-        or os.environ.get("HELPLINE_INSTANCE_DIR")
-        or PROJECT_ROOT / "instance"
-    )
-    app = Flask(__name__, instance_path=str(instance_dir.resolve()))
-    app.config.from_mapping(settings)
-    if test_config:
-        app.config.from_mapping(test_config)
-    app.config["LOCAL_MODE"] = local_mode(app.config)
-
-    app.extensions[CONTENT_EXTENSION] = load_enabled_content(app.config)
-
-    # Imported here, not at the top: each part reads settings in init_app, never at import.
-    from . import audio, golive, logs, reports, simulator, sms, store, usage, voice
-
-    logs.init_app(app)
-    if app.config.get("HELPLINE_TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["HELPLINE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
-    the_store = store.init_app(app)
-    usage.init_app(app, the_store)
-    audio.init_app(app)  # before voice: the voice flow plays what the audio library has
-    voice.init_app(app)  # /voice
-    sms.init_app(app)  # /sms
-    golive.init_app(app)  # /healthz and /readyz
-    reports.init_app(app)  # /admin/reports
-    simulator.init_app(app)  # /simulator
-    if app.config["LOCAL_MODE"] and not app.testing:
-        log.warning(
-            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
-            "requests; set the token before pointing a real number here."
-        )
-    return app
+    return build(test_config)
 
 
-__all__ = ["create_app", "requested_languages"]
+__all__ = ["create_app"]

@@ -6,11 +6,11 @@ import click
 from flask.cli import FlaskGroup
 
 from .audio.commands import audio_cli
-from .content.commands import content_group
+from .content_check import content_group
 from .golive.commands import doctor_command, twilio_cli
+from .outbound.commands import worker_command
 from .reports.commands import report_command
 from .simulator.commands import simulate_group
-from .sms.commands import worker_command
 from .store import db_cli, privacy_cli
 
 
@@ -67,9 +67,9 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     from . import create_app
     from .config import ConfigError
     from .content import ContentError
-    from .sms import optout_spool
-    from .sms.transport import transport_for
-    from .sms.worker import start_in_process
+    from .outbound import optout_spool
+    from .outbound.transport import transport_for
+    from .outbound.worker import start_in_process
     from .store import get_store
 
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -85,6 +84,3 @@ def local_mode(settings: Mapping[str, Any]) -> bool:
     """Without an auth token nothing can be signed or verified: the helpline runs locally."""
     return not settings.get("TWILIO_AUTH_TOKEN")
 
-
-def environ() -> Mapping[str, str]:
-    return os.environ

@@ -8,7 +8,8 @@ import pytest
 
 from helpline import create_app
 from helpline.config import ConfigError
-from helpline.content import ContentError, current_content
+from helpline.content import ContentError
+from helpline.web.content import current_content
 
 
 def test_it_loads_the_shipped_content_once_at_start_up(app):

@@ -8,7 +8,7 @@ import pytest
 
 from helpline.content.loader import available_languages, load_content
 from helpline.content.model import SMS, VOICE
-from helpline.content.prompts import deployment_values
+from helpline.core.prompts import deployment_values
 
 from .conftest import Texter, Twilio
 from .voice.conftest import Caller
@@ -34,7 +34,7 @@ def texted(app, code: str, text_id: str) -> str:
 
 
 def test_the_content_check_passes_with_every_language_enabled():
-    from helpline.content.checks import check_content
+    from helpline.content_check import check_content
 
     result = check_content(REPO / "scripts_content", LANGUAGES)
 
@@ -131,9 +131,9 @@ RESERVED = [(code, kind, word) for code in LANGUAGES
 
 @pytest.fixture(scope="module")
 def table():
-    from helpline.sms.keywords import KeywordTable
+    from helpline.core.keywords import KeywordTable
 
-    return KeywordTable.from_packs(CONTENT)
+    return KeywordTable.from_content(CONTENT)
 
 
 @pytest.mark.parametrize("code, kind, word", RESERVED)

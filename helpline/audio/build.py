@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.model import Content, LanguageMeta
-from ..content.prompts import Prompt, spoken_prompts
+from ..core.prompts import Prompt, spoken_prompts
 from . import dsp
 from .engines import Engine, EngineError, EngineUnavailable, make_engine
 from .hashing import (

@@ -15,9 +15,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..content import CONTENT_EXTENSION
-from ..content.model import Content
-from ..content.prompts import spoken_prompts
+from ..content import Content
+from ..core.prompts import spoken_prompts
 from .engines import ENGINES
 
 if TYPE_CHECKING:
@@ -27,7 +26,9 @@ audio_cli = AppGroup("audio", help="Make, check and record the audio the phone m
 
 
 def _content() -> Content:
-    return current_app.extensions[CONTENT_EXTENSION]
+    from ..web.content import current_content
+
+    return current_content()
 
 
 def _languages(values: Iterable[str]) -> list[str]:

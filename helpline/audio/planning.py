@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..content.model import LanguageMeta
-from ..content.prompts import Prompt
+from ..core.prompts import Prompt
 from .manifest import ManifestEntry
 
 GENERATE = "generate"

@@ -35,10 +35,6 @@ class Recording:
     #: The digest of the file the sidecar was written for (None in a hand-written sidecar).
     recorded_digest: str | None = None
 
-    @property
-    def sidecar(self) -> Path:
-        return sidecar_path(self.path)
-
     def state(self, current_text: str) -> str:
         """'new' (no sidecar yet, or the file was replaced since), 'current' or 'stale'.
 

@@ -7,8 +7,19 @@ cached for a year as immutable, and its ETag is the digest of its bytes.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, abort, current_app, send_file
 from flask.typing import ResponseReturnValue
+
+from ..content import Content, ContentError
+from . import min_tiers, tier_problems
+from .library import AudioLibrary
+
+EXTENSION = "helpline.audio"
 
 #: A year: the longest lifetime caches honour; a changed prompt gets a new name anyway.
 MAX_AGE = 31536000
@@ -20,8 +31,6 @@ bp = Blueprint("audio", __name__)
 
 @bp.get("/audio/<path:name>")
 def serve(name: str) -> ResponseReturnValue:
-    from . import current_library
-
     library = current_library()
     entry = library.served(name)
     if entry is None:
@@ -42,3 +51,46 @@ def serve(name: str) -> ResponseReturnValue:
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def init_app(app: Flask, content: Content) -> None:
+    """Load the manifest once, and serve /audio/. Safe to call again (reloads the manifest)."""
+    problems = tier_problems(content)
+    if problems:
+        raise ContentError(problems)
+    audio_dir = Path(app.config["HELPLINE_AUDIO_DIR"])
+    app.extensions[EXTENSION] = AudioLibrary.load(
+        audio_dir,
+        min_tiers(content),
+        # With a CDN the files may live only there; the manifest still says what exists.
+        verify_files=not app.config.get("HELPLINE_AUDIO_BASE_URL"),
+    )
+    if bp.name not in app.blueprints:
+        app.register_blueprint(bp)
+
+
+def library_of(app: Flask) -> AudioLibrary:
+    """The library ``init_app`` loaded for ``app`` (empty when it has not run)."""
+    library = app.extensions.get(EXTENSION)
+    if library is None:
+        return AudioLibrary.empty(Path(app.config["HELPLINE_AUDIO_DIR"]))
+    return library
+
+
+def current_library() -> AudioLibrary:
+    """The library loaded at start-up for the running app."""
+    return library_of(current_app)
+
+
+def audio_url(relative_path: str, settings: Mapping[str, Any] | None = None) -> str:
+    """The URL Twilio fetches for a file from ``path_for``.
+
+    HELPLINE_AUDIO_BASE_URL (a CDN copy of audio/) wins; else HELPLINE_PUBLIC_URL + /audio;
+    else a root-relative /audio/... which Twilio resolves against the webhook's URL.
+    """
+    config = settings if settings is not None else current_app.config
+    base = str(config.get("HELPLINE_AUDIO_BASE_URL") or "").rstrip("/")
+    if not base:
+        public = str(config.get("HELPLINE_PUBLIC_URL") or "").rstrip("/")
+        base = f"{public}/audio"
+    return f"{base}/{quote(relative_path)}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..content.loader import Problem
 from ..content.model import Content
-from ..content.prompts import spoken_prompts
+from ..core.prompts import spoken_prompts
 from .hashing import text_hash
 from .manifest import ManifestError, read_manifest
 from .planning import files_on_disk, find_orphans

@@ -1,4 +1,7 @@
-"""The content the helpline speaks and texts: model, loader and checks."""
+"""The content the helpline speaks and texts, as data: the catalogue, the model and the loader.
+
+The bottom layer: plain data and its validation, with no Flask and nothing from the layers above.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from ..config import requested_languages
-from .loader import ContentError, Problem, available_languages, load_content
+from .catalogue import Catalogue, SectionEntry
+from .loader import available_languages, load_content
 from .model import SMS, VOICE, Content, LanguagePack, Text
-
-CONTENT_EXTENSION = "helpline.content"
+from .problems import ContentError, Problem
 
 
 def enabled_codes(settings: Mapping[str, Any]) -> list[str]:
@@ -28,21 +29,16 @@ def load_enabled_content(settings: Mapping[str, Any]) -> Content:
     return load_content(Path(settings["HELPLINE_CONTENT_DIR"]), enabled_codes(settings))
 
 
-def current_content() -> Content:
-    """The content loaded at start-up for the running app."""
-    return current_app.extensions[CONTENT_EXTENSION]
-
-
 __all__ = [
-    "CONTENT_EXTENSION",
     "SMS",
     "VOICE",
+    "Catalogue",
     "Content",
     "ContentError",
     "LanguagePack",
     "Problem",
+    "SectionEntry",
     "Text",
-    "current_content",
     "enabled_codes",
     "load_content",
     "load_enabled_content",

@@ -1,32 +1,28 @@
-"""Read scripts_content/<lang>.yaml into a Content, and say exactly what is wrong when it can't.
+"""Read scripts_content/ (the catalogue and one file per language) into a Content.
 
-Every problem names the file, the id (or field), the line where known, and how to fix it, so a
-content editor who never reads Python can mend a broken file.
+Problems are collected, not raised one at a time, so an editor sees everything to mend at once;
+each names the file, the id, the line and the fix (see problems.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .catalogue import CATALOGUE_FILE, Catalogue, parse_catalogue
 from .model import (
-    CHANNELS,
-    PLACEHOLDERS,
-    REQUIRED_INTENTS,
+    COMMAND_INTENTS,
     REQUIRED_TEXTS,
-    SECTIONS,
     Content,
     LanguageMeta,
     LanguagePack,
     Section,
     Text,
-    placeholders_in,
 )
+from .problems import ContentError, Problem
+from .validation import check_against_reference, check_pack, check_reference
+from .yaml_file import read_yaml
 
 #: The language every other language is compared with: it defines the set of ids.
 REFERENCE_LANGUAGE = "en"
@@ -38,134 +34,6 @@ TOP_LEVEL_KEYS = frozenset(
 REQUIRED_META = ("code", "name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
 SMS_ALPHABETS = ("gsm7", "ucs2")
-MAX_READABILITY_EXEMPTIONS = 5
-
-#: Characters that turn an SMS into UCS-2 (three times the cost) but have a plain equivalent.
-SMART_PUNCTUATION = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2026": "...",
-    "\u00a0": "a plain space",
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the content, worded for the person who will fix it."""
-
-    path: Path
-    text_id: str
-    message: str
-    fix: str
-    line: int = 0
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.path.name}:{self.line}" if self.line else self.path.name
-        return f"{where}: {self.text_id}: {self.message} Fix: {self.fix}"
-
-
-class ContentError(Exception):
-    """The content cannot be used; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(
-            f"The content in scripts_content/ has {len(problems)} problem(s):\n{lines}"
-        )
-
-
-# --- reading YAML with line numbers ------------------------------------------------------------
-
-
-class _ContentYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML as editors expect it: YES, NO, ON and OFF are words, not true and false.
-
-    (YAML 1.1 would turn the intent ``yes:`` or the opt-in word YES into a boolean.) Uses
-    libyaml's parser where installed: every server process reads all six files at start-up.
-    """
-
-
-_ContentYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_ContentYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
-def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[str, int]]:
-    """The file's data and the line of every mapping key path ('texts.menu.main' -> 12)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(path, "(file)", f"is not valid UTF-8 ({exc.reason}).", "Save it as UTF-8.")
-        )
-        return None, {}
-    try:
-        loader = _ContentYamlLoader(raw)
-        try:  # parse once: the node tree gives the lines, the same tree gives the data
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(
-            Problem(
-                path,
-                "(file)",
-                f"is not valid YAML: {reason}.",
-                "Check the indentation and quotes on that line; a text with a colon "
-                "followed by a space must be in quotes.",
-                line,
-            )
-        )
-        return None, {}
-    lines: dict[str, int] = {}
-    if node is not None:
-        _collect_lines(node, "", lines, path, problems)
-    return data, lines
-
-
-def _collect_lines(
-    node: yaml.Node, prefix: str, lines: dict[str, int], path: Path, problems: list[Problem]
-) -> None:
-    if not isinstance(node, yaml.MappingNode):
-        return
-    seen: set[str] = set()
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        full = f"{prefix}.{key}" if prefix else key
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            problems.append(
-                Problem(
-                    path,
-                    _display_id(full),
-                    "appears twice; only the last one would be used.",
-                    "Delete or rename one of them.",
-                    line,
-                )
-            )
-        seen.add(key)
-        lines[full] = line
-        _collect_lines(value_node, full, lines, path, problems)
-
-
-def _display_id(key_path: str) -> str:
-    return key_path.removeprefix("texts.")
 
 
 # --- building a language pack ------------------------------------------------------------------
@@ -229,9 +97,10 @@ def _text_from_fields(
     return Text(text_id, values["voice"], values["sms"], values["title"], line)
 
 
-def _sections(texts: Mapping[str, Text]) -> dict[str, Section]:
+def _sections(texts: Mapping[str, Text], catalogue: Catalogue) -> dict[str, Section]:
+    """Each catalogue section's texts: ``<id>.intro``, then every ``<id>.<piece>`` in order."""
     sections = {}
-    for name in SECTIONS:
+    for name in catalogue.ids:
         intro = texts.get(f"{name}.intro")
         items = tuple(
             text
@@ -329,9 +198,10 @@ def _meta(data: Mapping[str, Any], path: Path, lines: dict[str, int], problems: 
     return LanguageMeta(**values)
 
 
-def load_language(path: Path, problems: list[Problem]) -> LanguagePack | None:
+def load_language(path: Path, catalogue: Catalogue,
+                  problems: list[Problem]) -> LanguagePack | None:
     """One language file, or None when it is too broken to use (problems says why)."""
-    data, lines = _read_yaml(path, problems)
+    data, lines = read_yaml(path, problems)
     if data is None:
         if not problems or problems[-1].path != path:
             problems.append(Problem(path, "(file)", "is empty.", "Write the language's content."))
@@ -395,242 +265,45 @@ def load_language(path: Path, problems: list[Problem]) -> LanguagePack | None:
         safety_words=safety,
         readability_exempt=exempt,
         path=path,
-        sections=_sections(texts),
+        sections=_sections(texts, catalogue),
     )
-
-
-# --- checks across a pack and across languages -------------------------------------------------
-
-
-def check_pack(pack: LanguagePack, problems: list[Problem]) -> None:
-    """Checks one language can pass on its own: placeholders, SMS punctuation, exemptions."""
-    for text in pack.texts.values():
-        for channel in CHANNELS:
-            words = text.for_channel(channel)
-            if not words:
-                continue
-            where = f"{text.id} ({channel})"
-            try:
-                names = placeholders_in(words)
-            except ValueError:
-                problems.append(
-                    Problem(
-                        pack.path,
-                        where,
-                        "has a lone { or } brace.",
-                        "Write placeholders as {name}; a brace on its own is not allowed.",
-                        text.line,
-                    )
-                )
-                continue
-            unknown = sorted(names - PLACEHOLDERS)
-            if unknown:
-                problems.append(
-                    Problem(
-                        pack.path,
-                        where,
-                        f"uses unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}.",
-                        f"Use only: {', '.join('{' + n + '}' for n in sorted(PLACEHOLDERS))}.",
-                        text.line,
-                    )
-                )
-            if channel == "sms" and pack.meta.sms_alphabet == "gsm7":
-                smart = sorted({ch for ch in words if ch in SMART_PUNCTUATION})
-                if smart:
-                    shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in smart)
-                    plain = ", ".join(f"{SMART_PUNCTUATION[ch]}" for ch in smart)
-                    problems.append(
-                        Problem(
-                            pack.path,
-                            where,
-                            f"has {shown}, which makes the text UCS-2 and about three times "
-                            "the cost to send.",
-                            f"Replace with plain characters: {plain}.",
-                            text.line,
-                        )
-                    )
-    if len(pack.readability_exempt) > MAX_READABILITY_EXEMPTIONS:
-        problems.append(
-            Problem(
-                pack.path,
-                "readability_exempt",
-                f"lists {len(pack.readability_exempt)} ids; at most "
-                f"{MAX_READABILITY_EXEMPTIONS} may be exempt.",
-                "Rewrite the texts in shorter sentences and plainer words instead.",
-            )
-        )
-    for text_id, reason in pack.readability_exempt.items():
-        if text_id not in pack.texts:
-            problems.append(
-                Problem(
-                    pack.path,
-                    f"readability_exempt.{text_id}",
-                    "names no text.",
-                    "Remove it or correct the id.",
-                )
-            )
-        elif not reason.strip():
-            problems.append(
-                Problem(
-                    pack.path,
-                    f"readability_exempt.{text_id}",
-                    "gives no reason.",
-                    "Say why this text cannot be plainer.",
-                )
-            )
-
-
-def check_reference(
-    pack: LanguagePack,
-    problems: list[Problem],
-    required_texts: Iterable[str],
-    required_intents: Iterable[str],
-) -> None:
-    """The reference language defines the ids: the ones the flows need, and only pieces besides."""
-    required = set(required_texts)
-    for text_id in required:
-        if text_id not in pack.texts:
-            problems.append(
-                Problem(
-                    pack.path,
-                    text_id,
-                    "is missing; the helpline speaks or texts it.",
-                    f"Add {text_id} with voice: and/or sms: words (see the README's content "
-                    "section).",
-                )
-            )
-    for text_id, text in pack.texts.items():
-        section = text_id.split(".")[0]
-        if not required or text_id in required or (section in SECTIONS and text_id.count(".") == 1):
-            continue
-        problems.append(
-            Problem(
-                pack.path,
-                text_id,
-                "is not used by the helpline.",
-                "Check the spelling of the id; a text's fields are only voice:, sms: and title:.",
-                text.line,
-            )
-        )
-    if required:
-        for name in SECTIONS:
-            if not pack.sections.get(name) or not pack.sections[name].items:
-                problems.append(
-                    Problem(
-                        pack.path,
-                        name,
-                        "has no pieces to read.",
-                        f"Add at least one entry besides intro under {name}:.",
-                    )
-                )
-    for intent in required_intents:
-        if not pack.intents.get(intent):
-            problems.append(
-                Problem(
-                    pack.path,
-                    f"intents.{intent}",
-                    "has no words.",
-                    "List the words a caller would say or a texter would type for it.",
-                )
-            )
-
-
-def check_against_reference(
-    pack: LanguagePack, reference: LanguagePack, problems: list[Problem]
-) -> None:
-    """Every language has every id of the reference, with the same placeholders."""
-    for text_id, ref_text in reference.texts.items():
-        text = pack.texts.get(text_id)
-        if text is None:
-            problems.append(
-                Problem(
-                    pack.path,
-                    text_id,
-                    f"is missing (it is in {reference.path.name}, line {ref_text.line}).",
-                    f"Add {text_id} to {pack.path.name}, worded for {pack.meta.name} speakers.",
-                )
-            )
-            continue
-        for channel in CHANNELS:
-            ref_words, words = ref_text.for_channel(channel), text.for_channel(channel)
-            if bool(ref_words) != bool(words):
-                have = "has" if words else "has no"
-                problems.append(
-                    Problem(
-                        pack.path,
-                        f"{text_id} ({channel})",
-                        f"{have} {channel}: words but {reference.path.name} "
-                        f"{'has none' if words else 'does'}.",
-                        f"Give {text_id} the same fields (voice:, sms:) in every language.",
-                        text.line,
-                    )
-                )
-                continue
-            if not words:
-                continue
-            try:
-                mine, theirs = placeholders_in(words), placeholders_in(ref_words)
-            except ValueError:
-                continue  # reported by check_pack
-            if mine != theirs:
-                problems.append(
-                    Problem(
-                        pack.path,
-                        f"{text_id} ({channel})",
-                        f"uses placeholders {_braces(mine)} but {reference.path.name} uses "
-                        f"{_braces(theirs)}.",
-                        "Use the same {placeholders} in every language; only the words around "
-                        "them change.",
-                        text.line,
-                    )
-                )
-    for text_id, text in pack.texts.items():
-        if text_id not in reference.texts:
-            problems.append(
-                Problem(
-                    pack.path,
-                    text_id,
-                    f"is not in {reference.path.name}, so no caller would ever hear it.",
-                    f"Remove it, or add it to {reference.path.name} first.",
-                    text.line,
-                )
-            )
-    for intent in reference.intents:
-        if not pack.intents.get(intent):
-            problems.append(
-                Problem(
-                    pack.path,
-                    f"intents.{intent}",
-                    "has no words.",
-                    f"List the words a {pack.meta.name} speaker would say or text for it.",
-                )
-            )
-
-
-def _braces(names: Iterable[str]) -> str:
-    names = sorted(names)
-    return ", ".join("{" + n + "}" for n in names) if names else "none"
 
 
 # --- the whole content folder ------------------------------------------------------------------
 
 
 def available_languages(content_dir: Path) -> list[str]:
-    return sorted(p.stem for p in Path(content_dir).glob("*.yaml"))
+    """Language codes with a file in the folder (every YAML file but the catalogue)."""
+    return sorted(p.stem for p in Path(content_dir).glob("*.yaml") if p.name != CATALOGUE_FILE)
+
+
+def load_catalogue(content_dir: Path, problems: list[Problem]) -> Catalogue | None:
+    path = Path(content_dir) / CATALOGUE_FILE
+    if not path.exists():
+        problems.append(Problem(path, "(file)", "does not exist.",
+                                "Copy catalogue.yaml from the shipped scripts_content/ folder: "
+                                "it lists the helpline's sections."))
+        return None
+    data, lines = read_yaml(path, problems)
+    return parse_catalogue(data, lines, path, problems)
 
 
 def load_packs(
     content_dir: Path,
     codes: Iterable[str],
     required_texts: Iterable[str] = REQUIRED_TEXTS,
-    required_intents: Iterable[str] = REQUIRED_INTENTS,
-) -> tuple[dict[str, LanguagePack], list[Problem]]:
-    """Load and check the named languages plus the reference; return packs and problems.
+    required_intents: Iterable[str] = COMMAND_INTENTS,
+) -> tuple[Catalogue | None, dict[str, LanguagePack], list[Problem]]:
+    """Load and check the catalogue and the named languages plus the reference.
 
-    ``required_*`` name what the flows need; a small test fixture passes empty ones.
+    ``required_*`` name what the flows need; a small test fixture passes empty ones (and then
+    nothing the catalogue implies is required either).
     """
     content_dir = Path(content_dir)
     problems: list[Problem] = []
+    catalogue = load_catalogue(content_dir, problems)
+    if catalogue is None:
+        return None, {}, problems
     codes = list(dict.fromkeys(codes))
     wanted = list(dict.fromkeys([REFERENCE_LANGUAGE, *codes]))
     packs: dict[str, LanguagePack] = {}
@@ -647,26 +320,27 @@ def load_packs(
                 )
             )
             continue
-        pack = load_language(path, problems)
+        pack = load_language(path, catalogue, problems)
         if pack is not None:
             check_pack(pack, problems)
             packs[code] = pack
     reference = packs.get(REFERENCE_LANGUAGE)
     if reference is not None:
-        check_reference(reference, problems, required_texts, required_intents)
+        check_reference(reference, catalogue, problems, required_texts, required_intents)
         for code, pack in packs.items():
             if code != REFERENCE_LANGUAGE:
                 check_against_reference(pack, reference, problems)
-    return {code: packs[code] for code in codes if code in packs}, problems
+    return catalogue, {code: packs[code] for code in codes if code in packs}, problems
 
 
 def load_content(content_dir: Path, codes: Iterable[str], **required: Iterable[str]) -> Content:
-    """The enabled languages, checked; raises ContentError listing every problem."""
-    packs, problems = load_packs(content_dir, codes, **required)
+    """The catalogue and the enabled languages, checked; raises ContentError listing every
+    problem."""
+    catalogue, packs, problems = load_packs(content_dir, codes, **required)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
-    if not packs:
+    if not packs or catalogue is None:
         raise ContentError(
             [
                 Problem(
@@ -677,4 +351,4 @@ def load_content(content_dir: Path, codes: Iterable[str], **required: Iterable[s
                 )
             ]
         )
-    return Content(languages=packs, source_dir=Path(content_dir))
+    return Content(languages=packs, catalogue=catalogue)

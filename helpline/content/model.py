@@ -10,14 +10,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import Catalogue
+
 #: The two ways a text reaches a person.
 VOICE = "voice"
 SMS = "sms"
 CHANNELS = (VOICE, SMS)
-
-#: Content areas that are read one piece at a time. Inside a section, ``intro`` is spoken
-#: first and every other child is an item, in the order of the file.
-SECTIONS = ("scripts", "checklist", "questions", "international", "support")
 
 #: Placeholders a text may use; anything else in braces is a typo the loader reports.
 PLACEHOLDERS = frozenset(
@@ -35,14 +33,14 @@ PLACEHOLDERS = frozenset(
     }
 )
 
-#: Texts the voice and SMS flows speak by id (besides the pieces of each section). The reference
-#: language must have every one; an id outside this list and the sections is never used.
+#: Texts the voice and SMS flows speak by id, besides what the catalogue's sections need (their
+#: intros, pieces, position and chooser texts). The reference language must have every one; an
+#: id outside this list and the sections is never used.
 REQUIRED_TEXTS = (
     "welcome", "safety",
     "language.choose", "language.set",
     "menu.main", "menu.transfer", "menu.scripts", "menu.content_keys", "menu.question_keys",
-    "nav.script", "nav.item", "nav.question", "nav.part", "nav.last", "nav.first",
-    "scripts.intro", "checklist.intro", "questions.intro", "international.intro", "support.intro",
+    "nav.last", "nav.first",
     "voice.wrong_key", "voice.no_input", "voice.goodbye_no_input", "voice.goodbye", "voice.error",
     "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible",
     "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
@@ -54,11 +52,11 @@ REQUIRED_TEXTS = (
     "sms.error",
 )
 
-#: What a caller may say or a texter may type, per language (the words live in content).
-REQUIRED_INTENTS = (
-    "menu", "scripts", "script_direct", "script_emotional", "script_calm", "checklist",
-    "questions", "international", "support", "share", "forget", "repeat", "next", "previous",
-    "text_me", "caregiver", "operator", "yes", "no", "language",
+#: Commands a caller may say or a texter may type, besides each section's own words (the
+#: words live in every language file under intents:).
+COMMAND_INTENTS = (
+    "menu", "share", "forget", "repeat", "next", "previous", "text_me", "caregiver", "operator",
+    "yes", "no", "language",
 )
 
 _FORMATTER = string.Formatter()
@@ -85,11 +83,15 @@ class Text:
 
 @dataclass(frozen=True)
 class Section:
-    """A content area read one piece at a time (scripts, checklist, questions, ...)."""
+    """A section's texts in one language: the intro, then the pieces in reading order."""
 
     name: str
     intro: Text | None
     items: tuple[Text, ...]
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -151,10 +153,10 @@ class _Values(dict):
 
 @dataclass(frozen=True)
 class Content:
-    """The enabled languages in menu order; the first is the default."""
+    """The enabled languages in menu order (the first is the default), and the catalogue."""
 
     languages: Mapping[str, LanguagePack]
-    source_dir: Path
+    catalogue: Catalogue
 
     @property
     def default(self) -> LanguagePack:
@@ -163,6 +165,10 @@ class Content:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(self.languages)
+
+    def section_items(self) -> dict[str, tuple[str, ...]]:
+        """Each section's piece ids in reading order (the same in every language)."""
+        return {name: section.item_ids for name, section in self.default.sections.items()}
 
     def pack(self, code: str | None) -> LanguagePack:
         """The pack for a language, falling back to the default for an unknown or disabled one."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from ..privacy import mask_numbers
+from ..core.privacy import mask_numbers
 
 #: In a query string, any run of five or more digits is treated as (part of) a number.
 _QUERY_DIGITS = re.compile(r"(?<=[=&?])([^&=\s]*?)(\d{5,})")

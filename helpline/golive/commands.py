@@ -153,7 +153,7 @@ def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
 
 def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: float,
               no_twilio: bool) -> list:
-    from ..audio import audio_url, current_library
+    from ..audio.serving import audio_url, current_library
     from ..store import get_store
     from .doctor import Doctor, Target
 

@@ -12,8 +12,6 @@ import logging
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
-from ..content import CONTENT_EXTENSION
-
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
@@ -49,9 +47,9 @@ def readyz() -> Response:
 
 def readiness() -> dict[str, str]:
     from ..store import get_store
+    from ..web.content import current_content
 
-    content = current_app.extensions.get(CONTENT_EXTENSION)
-    checks = {"content": "ok" if content is not None and content.codes else "not loaded"}
+    checks = {"content": "ok" if current_content().codes else "not loaded"}
     try:
         revision = get_store().current_revision()
     except Exception as exc:  # any driver error means the same to a load balancer

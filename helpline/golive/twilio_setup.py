@@ -116,7 +116,7 @@ class NumberApi:
             raise SetupError("Twilio credentials are not set: set TWILIO_ACCOUNT_SID and "
                              "TWILIO_AUTH_TOKEN (or TWILIO_API_KEY_SID and "
                              "TWILIO_API_KEY_SECRET) in the environment.")
-        from ..sms.transport import TwilioTransport
+        from ..outbound.transport import TwilioTransport
 
         self.account = account
         self.client = TwilioTransport(settings, timeout=timeout).client

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Flask
 
-from ..content.model import Content
+from ..content import Content
 from ..store import Store
 from ..store.report_queries import outbox_rows, usage_rows
 from .figures import PeriodError, Report, compute, period
@@ -18,17 +18,12 @@ from .figures import PeriodError, Report, compute, period
 __all__ = ["PeriodError", "Report", "build_report", "init_app", "period"]
 
 
-def build_report(store: Store, content: Content | None, since: date, until: date) -> Report:
+def build_report(store: Store, content: Content, since: date, until: date) -> Report:
     """Read the grouped rows for the period and compute every figure."""
-    sections: dict[str, tuple[str, ...]] = {}
-    languages: dict[str, str] = {}
-    if content is not None:
-        sections = {name: tuple(text.id for text in section.items)
-                    for name, section in content.default.sections.items()}
-        languages = {pack.code: pack.meta.name for pack in content}
     return compute(usage_rows(store.engine, since, until),
                    outbox_rows(store.engine, since, until), since, until,
-                   sections=sections, languages=languages)
+                   catalogue=content.catalogue, sections=content.section_items(),
+                   languages={pack.code: pack.meta.name for pack in content})
 
 
 def init_app(app: Flask) -> None:

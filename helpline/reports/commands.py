@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..content import current_content
 from ..store import get_store
+from ..web.content import current_content
 from . import build_report
 from .export import FORMATS, render
 from .figures import DEFAULT_DAYS, PeriodError, period

@@ -13,7 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..content.model import SECTIONS
+from ..content import Catalogue
+from ..core.menu import (
+    CAREGIVER_CONFIRM,
+    CAREGIVER_NUMBER,
+    GOODBYE,
+    LANGUAGE,
+    LAST_PREFIX,
+    MAIN,
+    TRANSFER,
+)
 from ..store.models import OUTBOX_STATES
 from ..store.report_queries import OutboxRow, UsageRow
 
@@ -24,17 +33,11 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 731
 
 START = "start"
-GOODBYE = "goodbye"
-TRANSFER = "transfer"
-LAST_PREFIX = "last:"
 LENGTH_BUCKETS = ("under 1 min", "1-3 min", "3-10 min", "over 10 min")
-#: Screens listed under "where calls ended" even with no ending, in menu order.
-ENDING_PLACES = ("language", "main", "scripts_menu", *SECTIONS, "caregiver_number",
-                 "caregiver_confirm", TRANSFER, GOODBYE)
-#: SMS intents listed even when nobody used them, so a spreadsheet keeps the same rows.
-SMS_KINDS = ("menu", "scripts", "script_direct", "script_emotional", "script_calm", "checklist",
-             "questions", "international", "support", "share", "forget", "opt_out", "opt_in",
-             "help", "safety", "language", "unknown")
+#: SMS commands listed even when nobody used them (besides each section and chosen piece),
+#: so a spreadsheet keeps the same rows.
+SMS_COMMANDS = ("menu", "share", "forget", "opt_out", "opt_in", "help", "safety", "language",
+                "unknown")
 
 
 class PeriodError(ValueError):
@@ -117,16 +120,35 @@ class Report:
 # --- the pieces of a call ---------------------------------------------------------------------
 
 
-def group_of(screen: str | None) -> str | None:
-    """The content section a screen belongs to ("questions" for "questions.q03")."""
+def group_of(screen: str | None, catalogue: Catalogue) -> str | None:
+    """The section a screen belongs to ("questions" for "questions.q03" and "last:questions",
+    "scripts" for its chooser "scripts_menu")."""
     if not screen:
         return None
-    if screen == "scripts_menu":
-        return "scripts"
     if screen.startswith(LAST_PREFIX):
         return screen[len(LAST_PREFIX):]
-    head = screen.split(".", 1)[0]
-    return head if "." in screen and head in SECTIONS else None
+    for section in catalogue:
+        if section.chooser and screen == section.chooser_screen:
+            return section.id
+    found = catalogue.section_of(screen)
+    return found.id if found is not None else None
+
+
+def ending_places(catalogue: Catalogue) -> tuple[str, ...]:
+    """Screens listed under "where calls ended" even with no ending, in menu order."""
+    choosers = [s.chooser_screen for s in catalogue if s.chooser]
+    return (LANGUAGE, MAIN, *choosers, *catalogue.ids, CAREGIVER_NUMBER, CAREGIVER_CONFIRM,
+            TRANSFER, GOODBYE)
+
+
+def sms_kinds(catalogue: Catalogue, pieces: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """What a texter can ask for: each section, each piece chosen by its own words, commands."""
+    kinds: list[str] = []
+    for section in catalogue:
+        kinds.append(section.id)
+        if section.chooser:
+            kinds.extend(pieces.get(section.id, ()))
+    return (SMS_COMMANDS[0], *kinds, *SMS_COMMANDS[1:])
 
 
 def _ordered(counts: Mapping[str, int], first: Sequence[str]) -> list[Figure]:
@@ -142,7 +164,8 @@ def _daily(counts: Mapping[date, int], since: date, until: date) -> tuple[Figure
                         counts.get(since + timedelta(days=i), 0)) for i in range(days))
 
 
-def call_endings(screens: Iterable[UsageRow], first_screen: str = "language") -> Counter[str]:
+def call_endings(screens: Iterable[UsageRow], catalogue: Catalogue,
+                 first_screen: str = LANGUAGE) -> Counter[str]:
     """Where calls ended: per screen, arrivals minus departures.
 
     Every screen event is an arrival at ``content_id`` and a departure from ``detail``; what
@@ -171,21 +194,23 @@ def call_endings(screens: Iterable[UsageRow], first_screen: str = "language") ->
     endings: Counter[str] = Counter()
     for screen, arrived in arrivals.items():
         # Calls that crossed the start of the period leave without arriving: never below 0.
-        place = group_of(screen) if "." in screen else screen
+        place = group_of(screen, catalogue) if "." in screen else screen
         endings[place or screen] += max(0, arrived - departures[screen])
     return endings
 
 
-def _is_entry(row: UsageRow) -> bool:
+def _is_entry(row: UsageRow, catalogue: Catalogue) -> bool:
     """A move into a content section from outside it (coming back from the caregiver
     screens to the question one was on is not a new entry)."""
-    group = group_of(row.content_id)
+    group = group_of(row.content_id, catalogue)
     return bool(group) and not (row.content_id or "").startswith(LAST_PREFIX) and (
-        group != group_of(row.detail)) and not (row.detail or "").startswith("caregiver")
+        group != group_of(row.detail, catalogue)) and row.detail not in (CAREGIVER_NUMBER,
+                                                                         CAREGIVER_CONFIRM)
 
 
-def question_funnel(screens: Iterable[UsageRow], questions: Sequence[str]) -> list[Figure]:
-    """How far callers got: entries to the first question, then each step forward by "next".
+def question_funnel(screens: Iterable[UsageRow], catalogue: Catalogue, section: str,
+                    questions: Sequence[str]) -> list[Figure]:
+    """How far callers got: entries to the first piece, then each step forward by "next".
 
     Going back and forward again counts the step again: events do not say who moved.
     """
@@ -193,12 +218,13 @@ def question_funnel(screens: Iterable[UsageRow], questions: Sequence[str]) -> li
     figures = []
     for i, question in enumerate(questions):
         if i == 0:
-            n = sum(r.count for r in rows if r.content_id == question and _is_entry(r))
+            n = sum(r.count for r in rows
+                    if r.content_id == question and _is_entry(r, catalogue))
         else:
             n = sum(r.count for r in rows
                     if r.content_id == question and r.detail == questions[i - 1])
         figures.append(Figure(question, n))
-    end = sum(r.count for r in rows if r.content_id == LAST_PREFIX + "questions")
+    end = sum(r.count for r in rows if r.content_id == LAST_PREFIX + section)
     figures.append(Figure("end of the list", end))
     return figures
 
@@ -212,13 +238,15 @@ def compute(
     since: date,
     until: date,
     *,
+    catalogue: Catalogue,
     sections: Mapping[str, Sequence[str]] | None = None,
     languages: Mapping[str, str] | None = None,
 ) -> Report:
     """Every figure for the period from grouped rows.
 
-    ``sections`` lists each content section's piece ids in order (from the content), so that
-    pieces nobody reached still appear with 0; ``languages`` maps enabled codes to names.
+    ``catalogue`` names the sections (rows for each, under its report label); ``sections``
+    lists each section's piece ids in order (from the content), so that pieces nobody reached
+    still appear with 0; ``languages`` maps enabled codes to names.
     """
     usage = [r for r in usage if since <= r.day <= until]
     outbox = [r for r in outbox if since <= r.day <= until]
@@ -251,9 +279,9 @@ def compute(
 
     # A call's language is the one its main menu was first heard in (straight from the
     # language menu, or as the first screen when one language is enabled).
-    first_screen = "language" if len(languages) != 1 else "main"
-    chosen = count_by((r for r in screens if r.content_id == "main" and (
-        r.detail == "language" or r.detail == START and first_screen == "main")),
+    first_screen = LANGUAGE if len(languages) != 1 else MAIN
+    chosen = count_by((r for r in screens if r.content_id == MAIN and (
+        r.detail == LANGUAGE or r.detail == START and first_screen == MAIN)),
         lambda r: language_label(r.language))
     call_languages = _ordered(chosen, enabled)
     call_languages.append(Figure("language not chosen",
@@ -261,20 +289,30 @@ def compute(
 
     pieces = {name: list(ids) for name, ids in (sections or {}).items()}
     for r in screens:  # pieces the content no longer lists still count
-        group = group_of(r.content_id)
+        group = group_of(r.content_id, catalogue)
         if group and r.content_id and "." in r.content_id and r.content_id not in pieces.get(
                 group, []):
             pieces.setdefault(group, []).append(r.content_id)
-    questions = pieces.get("questions", [])
-    entries = count_by((r for r in screens if _is_entry(r)), lambda r: group_of(r.content_id))
+    # The section a caregiver can be sent gets a funnel of its own, so its pieces are
+    # counted there rather than among the others.
+    funnel = catalogue.shared
+    funnel_pieces = pieces.get(funnel.id, []) if funnel else []
+    entries = count_by((r for r in screens if _is_entry(r, catalogue)),
+                       lambda r: group_of(r.content_id, catalogue))
     reached = count_by((r for r in screens if r.content_id != r.detail),
                        lambda r: r.content_id)
-    piece_ids = [p for name in SECTIONS if name != "questions" for p in pieces.get(name, [])]
-    piece_ids += [p for name, ids in pieces.items()
-                  if name not in SECTIONS for p in ids]
+    piece_ids = [p for name in catalogue.ids if not (funnel and name == funnel.id)
+                 for p in pieces.get(name, [])]
+    piece_ids += [p for name, ids in pieces.items() if name not in catalogue.ids for p in ids]
 
-    text_me_sections = count_by(text_me, lambda r: group_of(r.content_id) or (
+    text_me_sections = count_by(text_me, lambda r: group_of(r.content_id, catalogue) or (
         (r.content_id or "unknown").split(".", 1)[0]))
+    labels = {section.id: section.report for section in catalogue}
+
+    def by_section(counts: Mapping[str, int], first: Sequence[str]) -> tuple[Figure, ...]:
+        """Figures in ``first`` order, a section shown under its report label."""
+        return tuple(Figure(labels.get(f.label, f.label), f.value)
+                     for f in _ordered(counts, first))
 
     summary = (
         Figure("calls", total(calls)),
@@ -296,16 +334,20 @@ def compute(
         Section("texts_by_language", "Texts by language", "bars",
                 tuple(_ordered(count_by(sms, lambda r: language_label(r.language)), enabled))),
         Section("content_reached", "Content reached on calls", "bars",
-                tuple(_ordered(entries, SECTIONS)),
+                by_section(entries, catalogue.ids),
                 "How many times callers went into each part of the menu."),
         Section("pieces_reached", "Scripts, checklist items and other pieces heard", "bars",
                 tuple(_ordered({p: reached.get(p, 0) for p in piece_ids}, piece_ids)),
                 "Times each piece was reached from another screen (repeats not counted)."),
-        Section("questions_funnel", "How far callers got through the questions", "bars",
-                tuple(question_funnel(screens, questions)),
-                "Entries to the first question, then each step forward with 'next'."),
+        Section("questions_funnel",
+                f"How far callers got through {labels.get(funnel.id) if funnel else 'a section'}",
+                "bars",
+                tuple(question_funnel(screens, catalogue, funnel.id, funnel_pieces)
+                      if funnel else ()),
+                "Entries to the first piece, then each step forward with 'next'."),
         Section("call_endings", "Where calls ended", "bars",
-                tuple(_ordered(call_endings(screens, first_screen), ENDING_PLACES)),
+                by_section(call_endings(screens, catalogue, first_screen),
+                           ending_places(catalogue)),
                 "Screens reached and never left. 'goodbye' is the helpline hanging up after "
                 "silence; 'transfer' is a call handed to a person."),
         Section("call_lengths", "Call lengths", "bars",
@@ -317,9 +359,10 @@ def compute(
             Figure("caregiver share, by text", total(sms_shares)),
         )),
         Section("text_me_content", "What callers asked to be texted", "bars",
-                tuple(_ordered(text_me_sections, ("menu", *SECTIONS)))),
+                by_section(text_me_sections, ("menu", *catalogue.ids))),
         Section("sms_requests", "What texters asked for", "bars",
-                tuple(_ordered(count_by(sms, lambda r: r.kind), SMS_KINDS))),
+                by_section(count_by(sms, lambda r: r.kind),
+                           sms_kinds(catalogue, pieces))),
         Section("opt_outs", "Opt-outs and opt-ins by text", "bars", (
             Figure("opt-outs (STOP and the like)", total(r for r in sms if r.kind == "opt_out")),
             Figure("opt-ins (START, UNSTOP)", total(r for r in sms if r.kind == "opt_in")),

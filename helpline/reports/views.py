@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request
 
-from ..admin import check_admin
-from ..content import current_content
 from ..store import get_store
+from ..web.admin import check_admin
+from ..web.content import current_content
 from . import build_report
 from .charts import chart
 from .export import to_csv, to_json

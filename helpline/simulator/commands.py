@@ -9,10 +9,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .. import phone
-from ..content import current_content
+from ..core import phone
 from ..store import get_store
 from ..store.simulator_queries import simulated_outbox
+from ..web.content import current_content
 from . import dispatch
 from .terminal import HELPLINE_ERROR, OK, CallSimulation, inputs_from
 from .twiml import TwimlError, parse_messages, sms_part

@@ -22,10 +22,12 @@ import phonenumbers
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from .. import phone
-from ..content import CONTENT_EXTENSION, Content
-from ..content.prompts import spoken_prompts
-from ..webhook import SIMULATED_HEADER, simulation_tag
+from ..audio.serving import library_of
+from ..content import Content
+from ..core import phone
+from ..core.prompts import spoken_prompts
+from ..web.content import loaded_content
+from ..web.webhook import SIMULATED_HEADER, simulation_tag
 
 #: Where a simulated request may go: the Twilio webhooks, nothing else of the app.
 WEBHOOK_PREFIXES = ("/voice", "/sms")
@@ -165,14 +167,12 @@ def transcripts(app: Flask) -> dict[str, str]:
     cached = app.extensions.get(_TRANSCRIPTS)
     if cached is not None:
         return cached
-    library = app.extensions.get("helpline.audio")
-    content: Content = app.extensions[CONTENT_EXTENSION]
+    library = library_of(app)
     found: dict[str, str] = {}
-    if library is not None:
-        for prompt in spoken_prompts(content, app.config):
-            path = library.path_for(prompt.language, prompt.key, prompt.text)
-            if path:
-                found[path] = prompt.text
+    for prompt in spoken_prompts(loaded_content(app).content, app.config):
+        path = library.path_for(prompt.language, prompt.key, prompt.text)
+        if path:
+            found[path] = prompt.text
     app.extensions[_TRANSCRIPTS] = found
     return found
 

@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from ..sms.segments import analyse
-from ..voice import menu
+from ..core import menu
+from ..core.segments import analyse
 
 #: Twilio's defaults where a verb leaves an attribute out.
 DEFAULT_GATHER_TIMEOUT = 5
@@ -115,17 +115,21 @@ def parse_messages(document: str | bytes) -> list[SmsPart]:
     return parts
 
 
+#: Screens that are menus rather than one piece of a section.
+_MENU_SCREENS = {menu.LANGUAGE, menu.MAIN, menu.CAREGIVER_NUMBER}
+
+
 def screen_of(url: str) -> str:
     """Where in the menu a step URL listens, in words an operator reads ("questions 3")."""
     parts = urlsplit(url)
     if not parts.path.endswith("/voice/step"):
         return parts.path or url
     position = menu.from_query(dict(parse_qsl(parts.query)))
-    if position.section is not None:
-        return f"{position.screen} {position.index + 1}"
     if position.screen == menu.CAREGIVER_CONFIRM:
-        return f"{position.screen} (question {position.index + 1})"
-    return position.screen
+        return f"{position.screen} (piece {position.index + 1})"
+    if position.screen in _MENU_SCREENS or position.screen.endswith("_menu"):
+        return position.screen
+    return f"{position.screen} {position.index + 1}"
 
 
 def audio_label(url: str) -> str:

@@ -12,11 +12,11 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from .. import phone
-from ..admin import check_admin
-from ..content import current_content
+from ..core import phone
 from ..store import get_store
 from ..store.simulator_queries import simulated_outbox
+from ..web.admin import check_admin
+from ..web.content import current_content
 from . import dispatch
 from .twiml import TwimlError, parse_messages, parse_voice, screen_of, sms_part
 

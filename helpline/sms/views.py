@@ -13,23 +13,22 @@ from flask import Blueprint, Flask, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
-from .. import phone, usage
-from ..content import CONTENT_EXTENSION, Content
-from ..content.model import SMS
-from ..content.prompts import deployment_values
-from ..privacy import mask_number
+from ..content import SMS
+from ..core import compose, phone
+from ..core.keywords import Intent
+from ..core.normalise import normalise
+from ..core.privacy import mask_number
+from ..outbound import optout_spool, sending
 from ..store import get_store
-from ..webhook import mark_simulated, reject_unsigned, twiml_response
-from . import compose, keyword_table, optout_spool, sending
-from .keywords import Intent, normalise
+from ..web import usage
+from ..web.content import LoadedContent, loaded_content
+from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 bp.before_request(reject_unsigned)
 bp.before_request(mark_simulated)
-
-EXTENSION = "helpline.sms"
 
 #: Longest message body read; Twilio's own limit is 1600 characters.
 MAX_BODY = 2000
@@ -39,23 +38,18 @@ _MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
 _STATUS_WORD = re.compile(r"[a-z_-]{1,32}")
 
 
-class SmsSetup:
-    """What the SMS handlers need, built once at start-up."""
-
-    def __init__(self, app: Flask):
-        self.content: Content = app.extensions[CONTENT_EXTENSION]
-        self.keywords = keyword_table(app)
-        self.values = deployment_values(app.config)
+#: What a texter reads after asking for a caregiver share, by the outbound outcome.
+SHARE_TEXTED = {sending.SENT: "sms.share_sent", sending.INVALID: "sms.share_invalid",
+                sending.LIMIT: "sms.share_limit", sending.NOT_SENT: "sms.share_not_sent"}
 
 
 def prepare(app: Flask) -> None:
-    app.extensions[EXTENSION] = SmsSetup(app)
     with app.app_context():  # start-up: apply opt-outs spooled while the database was down
         optout_spool.replay(get_store(), optout_spool.spool_path(app.instance_path))
 
 
-def _setup() -> SmsSetup:
-    return current_app.extensions[EXTENSION]
+def _setup() -> LoadedContent:
+    return loaded_content()
 
 
 def _reply(language: str, text_ids: list[str] | None = None,
@@ -137,13 +131,15 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
             ids.append("sms.crisis_line")
         return _reply(language, ids)
     if intent.name == "share":
-        outcome = sending.share_questions(number, intent.argument, language)
-        return _reply(language, [sending.SHARE_TEXTED[outcome]])
+        outcome = sending.share_with_caregiver(number, intent.argument, language)
+        return _reply(language, [SHARE_TEXTED[outcome]])
     if intent.name == "forget":
         deleted = get_store().forget(number)
         log.info("forgot %s: %s", mask_number(number), deleted)
         return _reply(language, ["sms.forget_done"])
-    return _reply(language, compose.reply_ids(setup.content.pack(language), intent.name))
+    content = setup.content
+    return _reply(language, compose.reply_ids(content.pack(language), content.catalogue,
+                                              intent.name))
 
 
 @bp.post("/status")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 from flask.cli import with_appcontext
 
-from ..privacy import mask_number
+from ..core.privacy import mask_number
 from .hashing import canonical_number
 
 if TYPE_CHECKING:

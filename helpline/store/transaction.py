@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..privacy import mask_number, mask_numbers
+from ..core.privacy import mask_number, mask_numbers
 from .hashing import NumberHasher, canonical_number
 from .models import (
     DELIVERED,

@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from twilio.twiml import TwiML
 from twilio.twiml.voice_response import Gather, Play, Say, VoiceResponse
 
-from ..content.model import VOICE, Content
-from ..content.prompts import deployment_values, prompt_key, spoken_prompts
-from . import menu
+from ..content import VOICE, Content
+from ..core import menu
+from ..core.prompts import deployment_values, prompt_key, spoken_prompts
 
 #: Seconds of silence after a prompt before the menu is offered again; long enough for a
 #: slow or anxious caller to find the key.
@@ -104,6 +104,8 @@ class VoiceRenderer:
         public = str(settings.get("HELPLINE_PUBLIC_URL") or "")
         if not self.audio_base and public:
             self.audio_base = public + "/audio"
+        #: The catalogue's menu, for the words each screen listens for.
+        self.menu = menu.MenuConfig.for_content(content)
         self.hints = {
             code: {intent: ", ".join(words) for intent, words in pack.intents.items()}
             for code, pack in content.languages.items()
@@ -151,7 +153,7 @@ class VoiceRenderer:
                 finish_on_key="#", action_on_empty_result=True,
             )
         else:
-            intents = menu.speech_keys(listen)
+            intents = menu.speech_keys(listen, self.menu)
             hints = ", ".join(self.hints[pack.code].get(intent, "") for intent in intents)
             gather = response.gather(
                 input="dtmf speech", action=action, method="POST", timeout=MENU_TIMEOUT,
@@ -166,5 +168,6 @@ class VoiceRenderer:
         return response
 
 
-def step_url(position: menu.Position) -> str:
-    return "/voice/step?" + urlencode(menu.to_query(position))
+def step_url(position: menu.Position, path: str = "/voice/step", **extra: object) -> str:
+    """The URL that brings the caller back to ``position`` (``extra``: flags such as show=1)."""
+    return f"{path}?" + urlencode({**menu.to_query(position), **extra})

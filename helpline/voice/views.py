@@ -15,12 +15,13 @@ from flask import Blueprint, Flask, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
-from .. import usage
+from ..audio.serving import library_of
 from ..config import ConfigError
-from ..content import CONTENT_EXTENSION, Content
-from ..sms import keyword_table, sending
-from ..webhook import mark_simulated, reject_unsigned, twiml_response
-from . import menu
+from ..core import menu
+from ..outbound import sending
+from ..web import usage
+from ..web.content import loaded_content
+from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
 from .hours import is_open, parse_hours
 from .twiml import VoiceRenderer, step_url
 
@@ -32,16 +33,21 @@ bp.before_request(mark_simulated)
 
 EXTENSION = "helpline.voice"
 
+#: What a caller hears after asking for a text, by the outbound outcome.
+TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
+                  sending.NOT_POSSIBLE: "voice.text_not_possible"}
+SHARE_SPOKEN = {sending.SENT: "caregiver.sent", sending.INVALID: "caregiver.invalid",
+                sending.LIMIT: "caregiver.limit", sending.NOT_SENT: "caregiver.not_sent"}
+
 
 class VoiceSetup:
     """What the voice handlers need, built once at start-up."""
 
     def __init__(self, app: Flask):
-        content: Content = app.extensions[CONTENT_EXTENSION]
-        self.content = content
-        audio = app.extensions.get("helpline.audio")
-        self.renderer = VoiceRenderer(content, app.config,
-                                      audio.path_for if audio is not None else None)
+        loaded = loaded_content(app)
+        self.content = content = loaded.content
+        self.keywords = loaded.keywords
+        self.renderer = VoiceRenderer(content, app.config, library_of(app).path_for)
         self.transfer_number = app.config.get("HELPLINE_TRANSFER_NUMBER") or ""
         hours = app.config.get("HELPLINE_OPENING_HOURS") or ""
         self.hours = parse_hours(hours) if hours else ()
@@ -51,19 +57,14 @@ class VoiceSetup:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"HELPLINE_TIMEZONE: {zone!r} is not a time zone. Use a name "
                               "like Europe/London or Asia/Shanghai.") from None
-        reference = content.default
-        self.sections = {name: tuple(t.id for t in section.items)
-                         for name, section in reference.sections.items()}
-        self.keywords = keyword_table(app)
+        self._menu = menu.MenuConfig.for_content(content)
 
     def menu_config(self) -> menu.MenuConfig:
-        available = bool(self.transfer_number and self.hours)
-        return menu.MenuConfig(
-            languages=self.content.codes,
-            sections=self.sections,
-            transfer_available=available,
-            transfer_open=available and is_open(self.hours, datetime.now(self.timezone)),
-        )
+        """The menu as it is right now: the hand-off to a person depends on the hour."""
+        if not (self.transfer_number and self.hours):
+            return self._menu
+        return replace(self._menu, transfer_available=True,
+                       transfer_open=is_open(self.hours, datetime.now(self.timezone)))
 
 
 def prepare(app: Flask) -> None:
@@ -74,25 +75,17 @@ def _setup() -> VoiceSetup:
     return current_app.extensions[EXTENSION]
 
 
-def _screen_id(position: menu.Position) -> str:
-    """The name a screen is counted under: a piece's content id, or the menu's name."""
-    section = position.section
-    if section is not None:
-        return _setup().sections[section][position.index]
-    return position.screen
-
-
 def _respond(step: menu.Step, language: str, came_from: menu.Position | None = None):
     """Answer with ``step``; count the screen reached and the one it was reached from, so
     reports can tell where callers hang up without knowing any caller."""
     setup = _setup()
     if step.reached:
         usage.record("voice", "screen", content_id=step.reached, language=language,
-                     detail=_screen_id(came_from) if came_from else "start")
+                     detail=setup.menu_config().screen_id(came_from) if came_from else "start")
     twiml = setup.renderer.render(step, language, request.url_root)
     if step.transfer:
-        twiml.dial(setup.transfer_number, action="/voice/transfer-done?"
-                   + step_url(menu.Position(menu.MAIN, language)).split("?", 1)[1],
+        twiml.dial(setup.transfer_number,
+                   action=step_url(menu.Position(menu.MAIN, language), "/voice/transfer-done"),
                    method="POST", timeout=30)
     return twiml_response(twiml)
 
@@ -111,7 +104,7 @@ def _key_from_request(position: menu.Position) -> str | None:
         if intent.name == "language" and intent.language in setup.content.codes:
             return str(setup.content.codes.index(intent.language) + 1)
         return "?"
-    options = menu.speech_keys(position)
+    options = menu.speech_keys(position, setup.menu_config())
     intent = setup.keywords.match(speech, allowed=set(options))
     return options.get(intent.name, "?")
 
@@ -140,14 +133,15 @@ def step():
     return _respond(next_step, language, came_from=position)
 
 
-def _perform(effect: menu.TextMe | menu.ShareQuestions, language: str) -> str:
+def _perform(effect: menu.TextMe | menu.ShareWithCaregiver, language: str) -> str:
     """Queue the text the caller asked for; the text id of what to tell them."""
     caller = request.form.get("From")
     if isinstance(effect, menu.TextMe):
         usage.record("voice", "text_me", content_id=effect.text_id, language=language)
-        return sending.TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]
-    usage.record("voice", "share", content_id="questions", language=language)
-    return sending.SHARE_SPOKEN[sending.share_questions(caller, effect.digits, language)]
+        return TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]
+    usage.record("voice", "share", content_id=_setup().content.catalogue.shared.id,
+                 language=language)
+    return SHARE_SPOKEN[sending.share_with_caregiver(caller, effect.digits, language)]
 
 
 @bp.post("/transfer-done")
@@ -202,7 +196,7 @@ def spoken_apology(error: Exception):
         twiml = VoiceResponse()
         setup.renderer.add_prompt(twiml, menu.Say("voice.error"), language,
                                   request.url_root.rstrip("/") + "/audio")
-        twiml.redirect(step_url(menu.Position(menu.MAIN, language)) + "&show=1&err=1",
+        twiml.redirect(step_url(menu.Position(menu.MAIN, language), show=1, err=1),
                        method="POST")
         return twiml_response(twiml)
     except Exception:

@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 from flask import Flask
 
-from helpline.audio import init_app
 from helpline.audio.build import BuildReport, build_audio
+from helpline.audio.serving import init_app
 from helpline.config import DEFAULTS
-from helpline.content import CONTENT_EXTENSION, load_content
+from helpline.content import load_content
 from helpline.content.model import Content
+from helpline.web import content as loaded
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "audio_content"
 HELPLINE_NAME = "the Test Line"
@@ -58,8 +59,8 @@ def audio_settings(content_dir: Path, audio_dir: Path, **extra: object) -> dict:
 def make_app(content_dir: Path, audio_dir: Path, codes=("en",), **extra: object) -> Flask:
     app = Flask("audio_test")
     app.config.update(audio_settings(content_dir, audio_dir, **extra))
-    app.extensions[CONTENT_EXTENSION] = load_fixture_content(content_dir, codes)
-    init_app(app)
+    loaded.init_app(app, load_fixture_content(content_dir, codes))
+    init_app(app, loaded.loaded_content(app).content)
     return app
 
 

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from helpline.audio import dsp
-from helpline.audio.build import AudioBuild, build_audio
+from helpline.audio.build import AudioBuild
 from helpline.audio.engines import Engine
 from helpline.audio.hashing import text_hash
 from helpline.audio.library import AudioLibrary
@@ -336,4 +336,3 @@ def test_the_shipped_english_content_plans_a_piper_build(tmp_path):
     assert {(job.source.engine, job.source.voice, job.source.tier) for job in pending} == {
         ("piper", "en_US-joe-medium", "neural")
     }
-    assert build_audio  # the one-call form used by scripts

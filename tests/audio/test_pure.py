@@ -25,7 +25,7 @@ from helpline.audio.planning import (
 )
 from helpline.audio.tiers import UnknownTier, meets_min_tier, tier_rank
 from helpline.content.model import LanguageMeta
-from helpline.content.prompts import Prompt
+from helpline.core.prompts import Prompt
 
 
 @pytest.mark.parametrize(

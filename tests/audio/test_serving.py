@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.audio import EXTENSION, audio_url, current_library, init_app
 from helpline.audio.manifest import read_manifest
+from helpline.audio.serving import EXTENSION, audio_url, current_library, init_app
 from helpline.content import ContentError
+from helpline.web.content import loaded_content
 
 
 class Client:
@@ -128,7 +129,7 @@ def test_init_app_loads_min_tiers_from_the_content_and_can_run_twice(served):
     _, entry, _, app = served
     library = app.extensions[EXTENSION]
     assert library.min_tiers == {"en": "robotic"}
-    init_app(app)  # the factory and a test may both call it
+    init_app(app, loaded_content(app).content)  # the factory and a test may both call it
     assert app.extensions[EXTENSION] is not library
     with app.app_context():
         assert current_library().path_for("en", "welcome",

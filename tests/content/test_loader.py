@@ -31,7 +31,7 @@ SMALL = {"required_texts": (), "required_intents": ()}
 
 
 def problems_of(content_dir: Path, codes=("en", "es")) -> list[str]:
-    _, problems = load_packs(content_dir, codes, **SMALL)
+    _, _, problems = load_packs(content_dir, codes, **SMALL)
     return [str(p) for p in problems]
 
 
@@ -163,6 +163,6 @@ def test_load_content_raises_one_error_listing_every_problem(two_languages):
 def test_it_names_what_the_flows_need_but_cannot_find(content_dir, old, new, expected):
     edit(content_dir / "en.yaml", old, new)
 
-    found = [str(p) for p in load_packs(content_dir, ["en"])[1]]
+    found = [str(p) for p in load_packs(content_dir, ["en"])[2]]
 
     assert any(expected in p and "Fix:" in p for p in found), found

@@ -13,6 +13,7 @@ import pytest
 
 from helpline.store import get_store
 from helpline.store.db import downgrade
+from helpline.web.usage import recorder
 
 from ..conftest import AUTH_TOKEN
 from ..twilio_mock import free_port
@@ -40,7 +41,7 @@ def test_it_passes_every_check_on_a_healthy_deployment(deployment):
 def test_its_test_call_and_text_are_not_counted_as_real_use(deployment):
     deployment.doctor()
 
-    deployment.app.extensions["helpline.usage"].flush()
+    recorder(deployment.app).flush()
     with deployment.app.app_context():
         real = get_store().usage_counts()
         everything = get_store().usage_counts(include_simulated=True)

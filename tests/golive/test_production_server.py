@@ -16,7 +16,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from helpline.logs import install_masking
+from helpline.web.logs import install_masking
 
 from ..conftest import _PLAIN_NUMBER, AUTH_TOKEN, DATABASES
 from ..twilio_mock import free_port

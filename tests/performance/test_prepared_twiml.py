@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpline.voice import menu
+from helpline.core import menu
 from helpline.voice.twiml import PreparedResponse
 from helpline.voice.views import EXTENSION
 

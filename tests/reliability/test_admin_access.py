@@ -1,7 +1,7 @@
 """The operator pages refuse anyone without the password, and slow down whoever keeps guessing.
 
-Tested through a tiny page protected exactly as the real ones are (``admin_required``), and
-through /simulator and /admin/reports where this checkout has them.
+Tested through a tiny page protected exactly as the real ones are (``check_admin`` before each
+request of its blueprint), and through /simulator and /admin/reports.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import base64
 import pytest
 from flask import Blueprint
 
-from helpline import admin, create_app
+from helpline import create_app
+from helpline.web import admin
 
 PASSWORD = "correct horse battery staple"
 
 page = Blueprint("secret_page", __name__)
+page.before_request(admin.check_admin)
 
 
 @page.get("/operators-only")
-@admin.admin_required
 def operators_only():
     return "the operator page"
 

@@ -19,14 +19,15 @@ from sqlalchemy import make_url, update
 
 from helpline import create_app
 from helpline.cli import cli
-from helpline.content import ContentError, current_content
+from helpline.content import ContentError
 from helpline.content.model import SMS
-from helpline.content.prompts import deployment_values
-from helpline.sms.optout_spool import SPOOL_FILE
+from helpline.core.prompts import deployment_values
+from helpline.outbound.optout_spool import SPOOL_FILE
 from helpline.store import EXTENSION as STORE
 from helpline.store import SENT, SUPPRESSED
 from helpline.store.models import OutboxMessage
-from helpline.usage import EXTENSION as USAGE
+from helpline.web.content import current_content
+from helpline.web.usage import EXTENSION as USAGE
 
 from ..conftest import Outbox, Texter, Twilio
 from ..voice.conftest import Caller

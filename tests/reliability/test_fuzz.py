@@ -10,7 +10,8 @@ import os
 import pytest
 
 from helpline import create_app
-from helpline.usage import EXTENSION as USAGE
+from helpline.store import get_store
+from helpline.web.usage import EXTENSION as USAGE
 
 from .fuzzing import FUZZ_SETTINGS, Fuzzer, flask_poster
 
@@ -26,7 +27,8 @@ def app(request, settings):
         settings = {**settings, "DATABASE_URL": url.render_as_string(hide_password=False)}
     app = create_app({**settings, **FUZZ_SETTINGS})
     yield app
-    app.extensions["helpline.store"].dispose()
+    with app.app_context():
+        get_store().dispose()
 
 
 @pytest.mark.parametrize("seed", SEEDS)

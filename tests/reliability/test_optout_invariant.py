@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from helpline import create_app
-from helpline.sms.transport import TwilioTransport
-from helpline.sms.worker import STALE_AFTER, OutboxWorker
+from helpline.outbound.transport import TwilioTransport
+from helpline.outbound.worker import STALE_AFTER, OutboxWorker
 from helpline.store import EXTENSION as STORE
 from helpline.store import store_from_config
 

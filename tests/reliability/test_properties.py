@@ -16,10 +16,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from helpline.content.loader import load_content
-from helpline.sms.keywords import TWILIO_RESERVED, Intent, KeywordTable, normalise
-from helpline.sms.segments import GSM7, GSM7_EXTENSION, GSM7_SEPTETS, UCS2, analyse, split_segments
-from helpline.sms.split import split_message
-from helpline.voice import menu
+from helpline.core import menu
+from helpline.core.keywords import TWILIO_RESERVED, Intent, KeywordTable, normalise
+from helpline.core.segments import GSM7, GSM7_EXTENSION, GSM7_SEPTETS, UCS2, analyse, split_segments
+from helpline.core.split import split_message
 
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "zh", "es", "ar", "ru", "fr")
@@ -32,7 +32,7 @@ def shipped_content():
 
 @cache
 def keyword_table() -> KeywordTable:
-    return KeywordTable.from_packs(shipped_content().languages.values())
+    return KeywordTable.from_content(shipped_content())
 
 
 #: Text a texter might send, and text nobody would: every script, emoji, controls, surrogates.
@@ -170,12 +170,12 @@ def test_an_item_too_long_for_one_part_is_cut_between_words_and_nothing_is_lost(
 
 
 def menu_configs() -> st.SearchStrategy[menu.MenuConfig]:
-    sections = {name: tuple(t.id for t in section.items)
-                for name, section in shipped_content().default.sections.items()}
+    content = shipped_content()
     return st.builds(
         menu.MenuConfig,
         languages=st.sampled_from([("en",), LANGUAGES, ("es", "en")]),
-        sections=st.just(sections),
+        catalogue=st.just(content.catalogue),
+        sections=st.just(content.section_items()),
         transfer_available=st.booleans(),
         transfer_open=st.booleans(),
     )

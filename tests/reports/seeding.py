@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from helpline.store import Store
 from helpline.store.models import OutboxMessage
 
+from ..catalogues import shipped_catalogue
+
 FIRST_DAY = date(2026, 3, 2)
 WEEK = [FIRST_DAY + timedelta(days=i) for i in range(7)]
 QUESTIONS = [f"questions.q{n:02d}" for n in range(1, 11)]
@@ -70,6 +72,11 @@ def outbox_on(day_index: int) -> dict[str, int]:
     return states
 
 
+#: Sections are shown under the catalogue's report labels.
+_LABELS = {section.id: section.report for section in shipped_catalogue()}
+SCRIPTS, CHECKLIST, QUESTIONS_LABEL, CHINA, AFTER = (
+    _LABELS[name] for name in ("scripts", "checklist", "questions", "international", "support"))
+
 #: What the week adds up to, by hand from the walks above (section -> label -> value).
 EXPECTED: dict[str, dict[str, int]] = {
     "summary": {"calls": 79, "texts received": 62, "text-me requests from calls": 21,
@@ -81,19 +88,18 @@ EXPECTED: dict[str, dict[str, int]] = {
                                                        strict=True)},
     "calls_by_language": {"English (en)": 32, "中文 (zh)": 12, "Español (es)": 21,
                           "language not chosen": 14},
-    "content_reached": {"scripts": 28, "checklist": 21, "questions": 16, "international": 0,
-                        "support": 0},
+    "content_reached": {SCRIPTS: 28, CHECKLIST: 21, QUESTIONS_LABEL: 16, CHINA: 0, AFTER: 0},
     "pieces_reached": {"scripts.direct": 28, "scripts.emotional": 0,
                        "checklist.pathology": 21, "checklist.imaging": 21},
     "questions_funnel": {**{q: 16 for q in QUESTIONS[:3]}, **{q: 14 for q in QUESTIONS[3:]},
                          "end of the list": 14},
-    "call_endings": {"language": 7, "main": 2, "scripts_menu": 0, "scripts": 28,
-                     "checklist": 21, "questions": 14, "goodbye": 7, "caregiver_number": 0},
+    "call_endings": {"language": 7, "main": 2, "scripts_menu": 0, SCRIPTS: 28,
+                     CHECKLIST: 21, QUESTIONS_LABEL: 14, "goodbye": 7, "caregiver_number": 0},
     "call_lengths": {"under 1 min": 14, "1-3 min": 49, "3-10 min": 16, "over 10 min": 0},
     "sharing": {"text me, from a call": 21, "caregiver share, from a call": 2,
                 "caregiver share, by text": 7},
-    "text_me_content": {"checklist": 21, "questions": 0},
-    "sms_requests": {"checklist": 28, "questions": 14, "help": 7, "share": 7, "opt_out": 3,
+    "text_me_content": {CHECKLIST: 21, QUESTIONS_LABEL: 0},
+    "sms_requests": {CHECKLIST: 28, QUESTIONS_LABEL: 14, "help": 7, "share": 7, "opt_out": 3,
                      "opt_in": 1, "unknown": 2, "forget": 0},
     "opt_outs": {"opt-outs (STOP and the like)": 3, "opt-ins (START, UNSTOP)": 1},
     "outbox": {"pending": 2, "sending": 0, "sent": 7, "delivered": 42, "failed": 9,

@@ -67,7 +67,7 @@ def test_it_draws_the_seeded_week_on_a_phone(browser, server):
         funnel["questions.q01"]["width"] * 14 / 16, rel=0.02)
 
     endings = {bar["label"]: bar["value"] for bar in page.evaluate(BARS, "call_endings")}
-    assert (endings["scripts"], endings["main"]) == ("28", "<5")
+    assert (endings["Scripts for asking"], endings["main"]) == ("28", "<5")
     chart = page.get_by_role("img", name="Where calls ended")
     assert chart.is_visible() and chart.bounding_box()["width"] <= 390
 

@@ -18,7 +18,10 @@ from helpline.reports.figures import (
 )
 from helpline.store.report_queries import OutboxRow, UsageRow
 
+from ..catalogues import shipped_catalogue
 from .seeding import EXPECTED, FIRST_DAY, QUESTIONS, WEEK, calls_on, walk_events
+
+CATALOGUE = shipped_catalogue()
 
 TODAY = date(2026, 3, 31)
 
@@ -59,7 +62,7 @@ def test_small_counts_are_hidden(value, text):
     (None, None), ("goodbye", None),
 ])
 def test_screens_belong_to_content_sections(screen, group):
-    assert group_of(screen) == group
+    assert group_of(screen, CATALOGUE) == group
 
 
 def screens(*moves: tuple[str, str, int]) -> list[UsageRow]:
@@ -89,7 +92,7 @@ def screens(*moves: tuple[str, str, int]) -> list[UsageRow]:
      {"transfer": 1, "checklist": 1}),
 ])
 def test_calls_end_where_arrivals_outnumber_departures(moves, expected):
-    endings = {k: v for k, v in call_endings(screens(*moves)).items() if v}
+    endings = {k: v for k, v in call_endings(screens(*moves), CATALOGUE).items() if v}
     assert endings == expected
 
 
@@ -99,7 +102,7 @@ def test_the_funnel_counts_steps_forward_not_returns():
                    ("questions.q02", "caregiver_confirm", 1),  # after a share: not a step
                    ("questions.q03", "questions.q02", 1), ("last:questions", "questions.q03", 1))
 
-    funnel = question_funnel(rows, QUESTIONS[:3])
+    funnel = question_funnel(rows, CATALOGUE, "questions", QUESTIONS[:3])
 
     assert funnel == [Figure("questions.q01", 5), Figure("questions.q02", 4),
                       Figure("questions.q03", 1), Figure("end of the list", 1)]
@@ -122,7 +125,7 @@ def test_the_seeded_calls_add_up_to_the_figures_worked_out_by_hand():
                 "checklist": ["checklist.pathology", "checklist.imaging"],
                 "questions": QUESTIONS}
     report = compute(week_rows(), [OutboxRow(WEEK[4], "failed", 9)], WEEK[0], WEEK[-1],
-                     sections=sections,
+                     catalogue=CATALOGUE, sections=sections,
                      languages={"en": "English", "zh": "中文", "es": "Español"})
 
     for key in ("calls_per_day", "calls_by_language", "content_reached", "pieces_reached",
@@ -137,7 +140,8 @@ def test_rows_outside_the_period_and_unknown_pieces_are_handled():
     rows = [UsageRow(date(2026, 2, 1), "voice", "call_started", None, None, None, 7),
             *screens(("checklist.retired_item", "main", 6))]
 
-    report = compute(rows, [], FIRST_DAY, FIRST_DAY, sections={"checklist": ["checklist.a"]})
+    report = compute(rows, [], FIRST_DAY, FIRST_DAY, catalogue=CATALOGUE,
+                     sections={"checklist": ["checklist.a"]})
 
     assert report.section("summary").figures[0] == Figure("calls", 0)
     pieces = {f.label: f.value for f in report.section("pieces_reached").figures}

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from helpline import admin
 from helpline.store import get_store
-from helpline.usage import EXTENSION
+from helpline.web import admin
+from helpline.web.usage import EXTENSION
 
 from ..voice.conftest import Caller
 from .readers import by_key, page_rows
@@ -109,8 +109,8 @@ def test_a_real_call_is_counted_where_it_ended(app, twilio):
     events (arrivals minus departures, the funnel) matches what the voice views record."""
     from datetime import UTC, datetime
 
-    from helpline.content import current_content
     from helpline.reports import build_report
+    from helpline.web.content import current_content
 
     for _ in range(2):
         caller = Caller(twilio, app)
@@ -135,7 +135,7 @@ def test_a_real_call_is_counted_where_it_ended(app, twilio):
         return {f.label: f.value for f in report.section(key).figures}
 
     assert values("summary")["calls"] == 3
-    assert values("call_endings")["questions"] == 2
+    assert values("call_endings")["Ten questions"] == 2
     assert values("call_endings")["goodbye"] == 1
     assert sum(values("call_endings").values()) == 3
     funnel = values("questions_funnel")
@@ -158,8 +158,8 @@ def test_calls_handed_to_a_person_end_once(settings, twilio):
     from datetime import UTC, datetime
 
     from helpline import create_app
-    from helpline.content import current_content
     from helpline.reports import build_report
+    from helpline.web.content import current_content
 
     app = create_app({**settings, "HELPLINE_TRANSFER_NUMBER": "+442071234567",
                       "HELPLINE_OPENING_HOURS": "mon-sun 00:00-24:00"})
@@ -180,5 +180,5 @@ def test_calls_handed_to_a_person_end_once(settings, twilio):
 
     endings = {f.label: f.value for f in report.section("call_endings").figures if f.value}
     languages = {f.label: f.value for f in report.section("calls_by_language").figures}
-    assert endings == {"transfer": 1, "checklist": 1}
+    assert endings == {"transfer": 1, "Records checklist": 1}
     assert languages["English (en)"] == 2

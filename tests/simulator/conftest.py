@@ -9,9 +9,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from helpline import create_app
-from helpline.content import current_content
 from helpline.content.model import SMS, VOICE
-from helpline.content.prompts import deployment_values
+from helpline.core.prompts import deployment_values
+from helpline.web.content import current_content
 
 ADMIN_PASSWORD = "operator-password-for-tests"
 

@@ -8,10 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from helpline import create_app
-from helpline.sms.transport import TwilioTransport
-from helpline.sms.worker import OutboxWorker
+from helpline.outbound.transport import TwilioTransport
+from helpline.outbound.worker import OutboxWorker
 from helpline.store import SENT, get_store
-from helpline.webhook import SIMULATED_HEADER
+from helpline.web.usage import recorder
+from helpline.web.webhook import SIMULATED_HEADER
 
 from ..conftest import Outbox, Twilio
 from .conftest import ADMIN_PASSWORD
@@ -64,7 +65,7 @@ def action_of(answer: dict) -> str:
 
 
 def usage_counts(app, include_simulated: bool = False):
-    app.extensions["helpline.usage"].flush()
+    recorder(app).flush()
     with app.app_context():
         return get_store().usage_counts(include_simulated=include_simulated)
 

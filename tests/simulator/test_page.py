@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from helpline.content import current_content
-from helpline.content.prompts import deployment_values
-from helpline.sms import compose
-from helpline.sms.segments import analyse
+from helpline.core import compose
+from helpline.core.prompts import deployment_values
+from helpline.core.segments import analyse
 from helpline.store import get_store
+from helpline.web.content import current_content
+from helpline.web.usage import recorder
 
 from .conftest import ADMIN_PASSWORD
 
@@ -114,7 +115,7 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
         '--keys "1 3 2 2" --say "menu" --say "checklist" --keys "9"')
     screenshot(page, "simulator-call.png")
 
-    live_helpline.app.extensions["helpline.usage"].flush()
+    recorder(live_helpline.app).flush()
     with live_helpline.app.app_context():
         store = get_store()
         simulated = {(c.kind, c.content_id) for c in store.usage_counts(include_simulated=True)}
@@ -130,7 +131,8 @@ def test_it_texts_checklist_and_shows_each_numbered_part(page, live_helpline):
     app = live_helpline.app
     with app.app_context():
         pack = current_content().pack("en")
-        parts = compose.parts(pack, compose.reply_ids(pack, "checklist"),
+        parts = compose.parts(pack, compose.reply_ids(pack, current_content().catalogue,
+                                                            "checklist"),
                               deployment_values(app.config))
 
     page.get_by_label("Text the helpline").fill("CHECKLIST")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from helpline.cli import cli
-from helpline.content import current_content
-from helpline.sms import compose
-from helpline.sms.segments import analyse
+from helpline.core import compose
+from helpline.core.segments import analyse
+from helpline.web.content import current_content
 
 from ..conftest import Outbox
 
@@ -70,9 +70,10 @@ def test_it_texts_and_prints_each_part_with_its_cost(simulate, app):
 
     with app.app_context():
         pack = current_content().pack("en")
-        from helpline.content.prompts import deployment_values
+        from helpline.core.prompts import deployment_values
 
-        parts = compose.parts(pack, compose.reply_ids(pack, "checklist"),
+        parts = compose.parts(pack, compose.reply_ids(pack, current_content().catalogue,
+                                                            "checklist"),
                               deployment_values(app.config))
     assert result.exit_code == 0, result.output
     assert len(parts) > 1

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.content import current_content
 from helpline.content.model import SMS
-from helpline.content.prompts import deployment_values
-from helpline.sms.segments import analyse
+from helpline.core.prompts import deployment_values
+from helpline.core.segments import analyse
 from helpline.store.models import PENDING, SUPPRESSED
+from helpline.web.content import current_content
 
 from ..conftest import Texter, Twilio
 
@@ -249,7 +249,7 @@ def test_bodies_that_are_not_utf8_get_an_answer_not_an_error(twilio, raw, as_rea
 
 
 def test_a_failing_handler_still_texts_an_apology(texter, words, monkeypatch):
-    from helpline.sms import compose
+    from helpline.core import compose
 
     monkeypatch.setattr(compose, "reply_ids", lambda *a: 1 / 0)
 

@@ -19,6 +19,7 @@ from helpline.store.hashing import (
     resolve_secret_key,
     split_keys,
 )
+from helpline.store.transaction import KEY_FINGERPRINT
 
 
 @pytest.mark.parametrize(
@@ -119,9 +120,15 @@ def test_a_configured_key_wins_over_the_file(tmp_path: Path, nums) -> None:
 # -- the key recorded in the database ------------------------------------------------------
 
 
-def test_the_first_start_records_the_key_and_later_starts_accept_it(store: Store) -> None:
+def test_the_first_start_records_the_key_and_later_starts_accept_it(store: Store, nums) -> None:
+    with store.transaction() as tx:
+        assert tx.get_meta(KEY_FINGERPRINT) is None  # a new database knows no key yet
     store.check_key()
-    store.check_key()
+    with store.transaction() as tx:
+        assert tx.get_meta(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
+    store.check_key()  # a later start with the same key is accepted and changes nothing
+    with store.transaction() as tx:
+        assert tx.get_meta(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
 
 
 def test_instances_starting_together_agree_on_the_key(store: Store, make_store) -> None:

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpline.content import current_content
 from helpline.content.model import VOICE
-from helpline.content.prompts import deployment_values
+from helpline.core.prompts import deployment_values
+from helpline.web.content import current_content
 
 _sids = itertools.count(1)
 

@@ -27,11 +27,29 @@ def test_a_call_is_welcomed_and_hears_the_main_menu(caller):
     assert len(gather.findall("Say")) == 3
 
 
-def test_every_screen_ends_listening_or_saying_goodbye(caller):
-    screen = caller.dial()
+NUMBER = "447400123001"
 
-    assert screen.xml.find("Redirect") is not None
-    assert screen.xml.find("Redirect").text == screen.action
+
+@pytest.mark.parametrize("presses", [
+    [], ["1"], ["1", "*"], ["1", "1"], ["1", "2"], ["1", "2", "3"], ["1", "3"], ["2"],
+    ["2", "2"], ["2", "3"], ["2", "9"], ["3"], ["3", "8"], ["3", "8", NUMBER],
+    ["3", "8", NUMBER, "1"], ["3", "8", NUMBER, "2"], ["3", "8", "12"], ["3", "9"], ["4"],
+    ["5"], ["9"], ["0"], ["#"], ["7"], [None], [None, None], [None, None, None],
+], ids=repr)
+def test_every_screen_ends_listening_or_saying_goodbye(caller, presses):
+    """After any path through the menu the answer either listens (a Gather whose action is
+    also where the call goes if Twilio falls through it) or ends the call: never dead air."""
+    screen = caller.dial()
+    for key in presses:
+        screen = caller.stay_silent() if key is None else caller.press(key)
+        if screen.gather is None:
+            break
+
+    if screen.gather is not None:
+        assert screen.redirect == screen.action
+        assert screen.prompts, "a listening screen says something"
+    else:
+        assert screen.hangup or screen.dial is not None
 
 
 def test_the_questions_are_read_one_at_a_time_with_where_the_caller_is(caller):
@@ -149,7 +167,7 @@ def test_an_unsigned_or_mis_signed_request_is_refused(twilio, caller):
 
 
 def test_a_failing_handler_still_answers_with_an_apology_and_the_menu(caller, app, monkeypatch):
-    from helpline.voice import menu
+    from helpline.core import menu
 
     def broken(*args, **kwargs):
         raise RuntimeError("injected failure")

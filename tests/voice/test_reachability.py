@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 
 from helpline.content.loader import load_content
-from helpline.sms import sending
-from helpline.voice import menu
+from helpline.core import menu
+from helpline.voice.views import SHARE_SPOKEN, TEXT_ME_SPOKEN
 
 REPO = Path(__file__).resolve().parents[2]
 
-#: Prompts that tell the caller which keys work; every listening screen ends with one.
-KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.scripts", "menu.content_keys",
-               "menu.question_keys", "language.choose", "caregiver.ask_number",
-               "caregiver.read_back"}
+#: Prompts that tell the caller which keys work; every listening screen ends with one (or with
+#: the chooser text of a section that has one).
+KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.content_keys", "menu.question_keys",
+               "language.choose", "caregiver.ask_number", "caregiver.read_back"}
 
 #: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
-SAID_BY_HANDLERS = {*sending.TEXT_ME_SPOKEN.values(), *sending.SHARE_SPOKEN.values(),
+SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(),
                     "voice.error", "voice.goodbye", "transfer.failed"}
 
 
@@ -42,10 +43,11 @@ def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
 def test_every_spoken_text_in_the_content_is_reachable():
     content = load_content(REPO / "scripts_content", ["en"])
     pack = content.default
-    sections = {name: tuple(t.id for t in s.items) for name, s in pack.sections.items()}
     heard: set[str] = set()
     for available, open_now in ((False, False), (True, True), (True, False)):
-        found, _ = walk(menu.MenuConfig(("en", "es"), sections, available, open_now))
+        config = menu.MenuConfig.for_content(content, transfer_available=available,
+                                             transfer_open=open_now)
+        found, _ = walk(replace(config, languages=("en", "es")))
         heard |= found
 
     spoken = {text_id for text_id, text in pack.texts.items() if text.voice}
@@ -55,11 +57,11 @@ def test_every_spoken_text_in_the_content_is_reachable():
 
 def test_every_listening_screen_names_its_keys():
     content = load_content(REPO / "scripts_content", ["en"])
-    sections = {name: tuple(t.id for t in s.items)
-                for name, s in content.default.sections.items()}
-    _, steps = walk(menu.MenuConfig(("en", "es"), sections, True, True))
+    config = menu.MenuConfig.for_content(content, transfer_available=True, transfer_open=True)
+    _, steps = walk(replace(config, languages=("en", "es")))
+    choosers = {section.chooser for section in content.catalogue if section.chooser}
 
     listening = [step for step in steps if step.listen is not None]
     assert len(listening) > 100
     for step in listening:
-        assert step.prompts[-1].text_id in KEY_PROMPTS, step
+        assert step.prompts[-1].text_id in KEY_PROMPTS | choosers, step

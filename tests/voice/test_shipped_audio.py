@@ -35,7 +35,7 @@ def test_an_english_call_plays_recorded_audio_for_every_prompt(caller, app):
     played = {url for screen in heard for url in screen.played}
     said = {text for screen in heard for text in screen.spoken}
     with app.app_context():
-        from helpline.content import current_content
+        from helpline.web.content import current_content
 
         read_back = current_content().default.texts["caregiver.read_back"].voice
     # The typed number is the only thing not known in advance, so it alone is spoken by Twilio.
@@ -63,8 +63,8 @@ def test_changed_words_fall_back_to_say_until_the_audio_is_rebuilt(settings, con
     app = create_app(settings)
 
     with app.app_context():
-        from helpline.content import current_content
-        from helpline.content.prompts import deployment_values
+        from helpline.core.prompts import deployment_values
+        from helpline.web.content import current_content
 
         words = current_content().default.render("welcome", VOICE,
                                                  deployment_values(app.config))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpline.store.models import UsageEvent
-from helpline.usage import EXTENSION, duration_bucket
+from helpline.web.usage import EXTENSION, duration_bucket
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from flask.logging import default_handler
 
-from .privacy import mask_numbers
+from ..core.privacy import mask_numbers
 
 _installed = False
 

@@ -8,8 +8,8 @@ import pytest
 
 from helpline.content.loader import load_packs
 from helpline.content.model import LanguageMeta, LanguagePack
-from helpline.sms import keywords
-from helpline.sms.keywords import Intent, KeywordTable, normalise
+from helpline.core import keywords
+from helpline.core.keywords import Intent, KeywordTable, normalise
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,9 +44,10 @@ def _spanish() -> LanguagePack:
 
 @pytest.fixture(scope="module")
 def table() -> KeywordTable:
-    packs, _ = load_packs(REPO / "scripts_content", ["en"])
+    catalogue, packs, _ = load_packs(REPO / "scripts_content", ["en"])
     assert "en" in packs, "scripts_content/en.yaml did not load"
-    return KeywordTable.from_packs([packs["en"], _spanish()])
+    numbers = {section.key: section.id for section in catalogue}
+    return KeywordTable.from_packs([packs["en"], _spanish()], numbers)
 
 
 def en(name: str, argument: str = "") -> Intent:
@@ -89,7 +90,7 @@ UNKNOWN = Intent("unknown")
         ("records", en("checklist")),
         ("Hello!", en("menu")),
         ("main menu", en("menu")),
-        ("gentle way please", en("script_emotional")),
+        ("gentle way please", en("scripts.emotional")),
         ("stop sending me the checklist later", en("checklist")),
         ("Can you text me the questions?", en("questions")),
     ],
@@ -273,12 +274,12 @@ def test_it_reads_the_number_after_share(
         ("6", UNKNOWN),
         ("0", UNKNOWN),
         ("12", UNKNOWN),
-        ("SCRIPT 1", en("script_direct")),
-        ("script2", en("script_emotional")),
-        ("Script #3", en("script_calm")),
-        ("script 2 please", en("script_emotional")),
-        ("GENTLE", en("script_emotional")),
-        ("calm", en("script_calm")),
+        ("SCRIPT 1", en("scripts.direct")),
+        ("script2", en("scripts.emotional")),
+        ("Script #3", en("scripts.calm")),
+        ("script 2 please", en("scripts.emotional")),
+        ("GENTLE", en("scripts.emotional")),
+        ("calm", en("scripts.calm")),
     ],
 )
 def test_it_understands_menu_numbers_and_script_numbers(

@@ -10,16 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from .model import VOICE, Content, LanguagePack, placeholders_in
-
-#: The position line spoken before each piece of a section.
-POSITION_TEXT = {
-    "scripts": "nav.script",
-    "checklist": "nav.item",
-    "questions": "nav.question",
-    "international": "nav.part",
-    "support": "nav.part",
-}
+from ..content import Catalogue
+from ..content.model import VOICE, Content, LanguagePack, placeholders_in
 
 #: Placeholders known only during a call; texts that use them are spoken with <Say>.
 CALL_TIME_PLACEHOLDERS = frozenset({"digits"})
@@ -54,15 +46,16 @@ def deployment_values(settings: Mapping[str, object]) -> dict[str, object]:
     }
 
 
-def _forms(pack: LanguagePack, text_id: str, menu_key: int) -> Iterator[dict[str, object]]:
+def _forms(pack: LanguagePack, catalogue: Catalogue, text_id: str,
+           menu_key: int) -> Iterator[dict[str, object]]:
     """The values a text is spoken with during a call."""
     if text_id == "language.choose":
         yield {"key": menu_key}
         return
     totals = {
-        len(pack.sections[name].items)
-        for name, nav in POSITION_TEXT.items()
-        if nav == text_id and pack.sections.get(name)
+        len(pack.sections[section.id].items)
+        for section in catalogue
+        if section.position == text_id and pack.sections.get(section.id)
     }
     if totals:
         for total in sorted(totals):
@@ -86,7 +79,7 @@ def spoken_prompts(
                 continue
             if placeholders_in(text.voice) & CALL_TIME_PLACEHOLDERS:
                 continue
-            for values in _forms(pack, text_id, index):
+            for values in _forms(pack, content.catalogue, text_id, index):
                 words = pack.render(text_id, VOICE, {**fixed, **values})
                 prompts.append(Prompt(pack.code, prompt_key(text_id, values), text_id, words))
     return prompts

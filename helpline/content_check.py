@@ -1,16 +1,44 @@
-"""``helpline content check``: the content editor's one command after every edit."""
+"""``helpline content check``: the content editor's one command after every edit.
+
+It reads the content folder, runs the loader's checks and the core's editorial ones, and adds
+audio freshness (as warnings: a caller still hears the words, spoken by Twilio, where a file is
+missing).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import click
 
-from ..config import ConfigError, load_settings
-from . import enabled_codes
-from .checks import CheckResult, LanguageReport, check_content
+from .config import ConfigError, load_settings
+from .content import Content, enabled_codes
+from .content.loader import available_languages, load_packs
+from .core.checks import CheckResult, LanguageReport, check_language
+
+
+def check_content(content_dir: Path, enabled: Iterable[str],
+                  settings: Mapping[str, object] | None = None) -> CheckResult:
+    """Check the enabled languages and every other language file in the folder.
+
+    With ``settings``, audio freshness is reported too.
+    """
+    codes = list(dict.fromkeys([*enabled, *available_languages(content_dir)]))
+    catalogue, packs, problems = load_packs(Path(content_dir), codes)
+    if settings is not None and packs and catalogue is not None:
+        from .audio import tier_problems
+        from .audio.status import audio_problems
+
+        content = Content(languages=packs, catalogue=catalogue)
+        problems += tier_problems(content)
+        if not any(p.severity == "error" for p in problems):
+            problems += audio_problems(content, settings)
+    reports = [check_language(pack, problems) for pack in packs.values()]
+    covered = {pack.path for pack in packs.values()}
+    return CheckResult(reports, [p for p in problems if p.path not in covered])
 
 
 @click.group("content")

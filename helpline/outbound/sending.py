@@ -1,22 +1,19 @@
-"""Texts that are not replies: "text me this" from a call, and caregiver shares.
+"""Texts the helpline starts: "text me this" from a call, and caregiver shares.
 
 Each one is checked against opt-outs and written to the outbox in one transaction; the worker
-sends it. The outcome names what to tell the person who asked, never anything about a recipient.
+sends it. The outcome is a name (SENT, OPTED_OUT, ...): each channel says it in its own words,
+and it never tells the person who asked anything about a recipient.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
-from .. import phone
-from ..content import current_content
-from ..content.prompts import deployment_values
-from ..privacy import mask_number
+from ..core import compose, phone
+from ..core.privacy import mask_number
 from ..store import get_store
-from ..webhook import is_simulated
-from . import compose
+from ..web.content import loaded_content
+from ..web.webhook import is_simulated
 
 log = logging.getLogger(__name__)
 
@@ -27,26 +24,16 @@ INVALID = "invalid"
 LIMIT = "limit"
 NOT_SENT = "not_sent"
 
-#: What a caller hears after asking for a text, by outcome.
-TEXT_ME_SPOKEN = {SENT: "voice.text_sent", OPTED_OUT: "voice.text_opted_out",
-                  NOT_POSSIBLE: "voice.text_not_possible"}
-SHARE_SPOKEN = {SENT: "caregiver.sent", INVALID: "caregiver.invalid", LIMIT: "caregiver.limit",
-                NOT_SENT: "caregiver.not_sent"}
-SHARE_TEXTED = {SENT: "sms.share_sent", INVALID: "sms.share_invalid", LIMIT: "sms.share_limit",
-                NOT_SENT: "sms.share_not_sent"}
-
-
-def _values() -> dict[str, object]:
-    return deployment_values(current_app.config)
-
 
 def text_caller(caller: str | None, text_id: str, language: str) -> str:
-    """Queue ``text_id`` (a piece or the menu) to the caller; the outcome (see TEXT_ME_SPOKEN)."""
+    """Queue ``text_id`` (a piece or the menu) to the caller; the outcome name."""
     number = phone.to_e164(caller, strict=False)
     if number is None or not phone.can_receive_sms(number):
         return NOT_POSSIBLE
-    pack = current_content().pack(language)
-    parts = compose.parts(pack, compose.text_me_ids(pack, text_id), _values())
+    loaded = loaded_content()
+    pack = loaded.content.pack(language)
+    ids = compose.text_me_ids(pack, loaded.content.catalogue, text_id)
+    parts = compose.parts(pack, ids, loaded.values)
     with get_store().transaction() as tx:
         if tx.is_opted_out(number):
             return OPTED_OUT
@@ -55,8 +42,8 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
     return SENT
 
 
-def share_questions(sender: str | None, typed: str, language: str) -> str:
-    """Queue the ten questions to a caregiver; the outcome name (see SHARE_SPOKEN)."""
+def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
+    """Queue the catalogue's shared section (the ten questions) to a caregiver; the outcome."""
     sender_number = phone.to_e164(sender, strict=False)
     recipient = phone.to_e164(typed, phone.region_of(sender_number))
     if recipient is None:
@@ -64,8 +51,13 @@ def share_questions(sender: str | None, typed: str, language: str) -> str:
     if sender_number is None or recipient == sender_number or not phone.can_receive_sms(
             recipient):
         return NOT_SENT
-    pack = current_content().pack(language)
-    sends = [compose.parts(pack, ids, _values()) for ids in compose.share_ids(pack)]
+    loaded = loaded_content()
+    shared = loaded.content.catalogue.shared
+    if shared is None:
+        return NOT_SENT
+    pack = loaded.content.pack(language)
+    sends = [compose.parts(pack, ids, loaded.values)
+             for ids in compose.share_ids(pack, shared.id)]
     with get_store().transaction() as tx:
         refused = tx.claim_share(sender_number, recipient)
         if refused == "sender_limit":

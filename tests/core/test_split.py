@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpline.sms.split import parts_cost, split_message
+from helpline.core.split import parts_cost, split_message
 
 LABEL = re.compile(r"^\((\d+)/(\d+)\) ")
 

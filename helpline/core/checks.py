@@ -7,13 +7,12 @@ standard a caller deserves (plain words, cheap texts) and feed ``helpline conten
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-from ..sms.segments import analyse
-from .loader import Problem, available_languages, load_packs
-from .model import CHANNELS, SMS, Content, LanguagePack
+from ..content import LanguagePack, Problem
+from ..content.model import CHANNELS, SMS
+from .segments import analyse
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；؟])")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -184,25 +183,3 @@ def _problem_dict(problem: Problem) -> dict:
         "fix": problem.fix,
         "severity": problem.severity,
     }
-
-
-def check_content(content_dir: Path, enabled: Iterable[str],
-                  settings: Mapping[str, object] | None = None) -> CheckResult:
-    """Check the enabled languages and every other language file in the folder.
-
-    With ``settings``, audio freshness is reported too (as warnings: a caller still hears the
-    words, spoken by Twilio, where a file is missing).
-    """
-    codes = list(dict.fromkeys([*enabled, *available_languages(content_dir)]))
-    packs, problems = load_packs(Path(content_dir), codes)
-    if settings is not None and packs:
-        from ..audio import tier_problems
-        from ..audio.status import audio_problems
-
-        content = Content(languages=packs, source_dir=Path(content_dir))
-        problems += tier_problems(content)
-        if not any(p.severity == "error" for p in problems):
-            problems += audio_problems(content, settings)
-    reports = [check_language(pack, problems) for pack in packs.values()]
-    covered = {pack.path for pack in packs.values()}
-    return CheckResult(reports, [p for p in problems if p.path not in covered])

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpline.cli import cli
-from helpline.sms.transport import SendError, TwilioTransport
-from helpline.sms.worker import MAX_ATTEMPTS, STALE_AFTER, OutboxWorker, backoff
+from helpline.outbound.transport import SendError, TwilioTransport
+from helpline.outbound.worker import MAX_ATTEMPTS, STALE_AFTER, OutboxWorker, backoff
 from helpline.store.models import FAILED, PENDING, SENDING, SENT
 
 TO = "+447400123456"
@@ -186,7 +186,7 @@ def test_the_worker_command_sends_what_is_due(runner, store, twilio_mock):
 
 def test_an_opt_out_spooled_during_an_outage_is_applied_before_sending(app, store, clock,
                                                                       twilio_mock, tmp_path):
-    from helpline.sms import optout_spool
+    from helpline.outbound import optout_spool
 
     spool = optout_spool.spool_path(tmp_path)
     queue(store, clock)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.voice import menu
-from helpline.voice.menu import MAIN, Position, Say
+from helpline.core import menu
+from helpline.core.menu import MAIN, Position, Say
+
+from ..catalogues import shipped_catalogue
 
 SECTIONS = {
     "scripts": ("scripts.direct", "scripts.emotional", "scripts.calm"),
@@ -14,10 +16,14 @@ SECTIONS = {
     "international": ("international.a", "international.b"),
     "support": ("support.a", "support.b", "support.c"),
 }
-ONE = menu.MenuConfig(languages=("en",), sections=SECTIONS)
-SIX = menu.MenuConfig(languages=("en", "zh", "es", "ar", "ru", "fr"), sections=SECTIONS)
-WITH_PERSON = menu.MenuConfig(("en",), SECTIONS, transfer_available=True, transfer_open=True)
-CLOSED = menu.MenuConfig(("en",), SECTIONS, transfer_available=True, transfer_open=False)
+CATALOGUE = shipped_catalogue()
+ONE = menu.MenuConfig(languages=("en",), catalogue=CATALOGUE, sections=SECTIONS)
+SIX = menu.MenuConfig(languages=("en", "zh", "es", "ar", "ru", "fr"), catalogue=CATALOGUE,
+                      sections=SECTIONS)
+WITH_PERSON = menu.MenuConfig(("en",), CATALOGUE, SECTIONS, transfer_available=True,
+                              transfer_open=True)
+CLOSED = menu.MenuConfig(("en",), CATALOGUE, SECTIONS, transfer_available=True,
+                         transfer_open=False)
 
 
 def ids(step: menu.Step) -> list[str]:
@@ -157,7 +163,7 @@ def test_a_typed_number_is_read_back_digit_by_digit_then_confirmed():
                                    {"digits": "4 4 7 7 0 0 9 0 0 1 2 3"})
 
     confirmed = menu.answer(typed.listen, "1", ONE)
-    assert confirmed.effect == menu.ShareQuestions("447700900123")
+    assert confirmed.effect == menu.ShareWithCaregiver("447700900123")
     assert confirmed.listen == Position("questions", "en", index=4)
 
     retyped = menu.answer(typed.listen, "2", ONE)

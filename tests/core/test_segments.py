@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpline.sms.segments import (
+from helpline.core.segments import (
     GSM7,
     GSM7_SEPTETS,
     UCS2,

@@ -12,8 +12,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import Response, abort, current_app, request
 
@@ -95,15 +93,3 @@ def check_admin() -> Response | None:
             sleep(delay)
     return _challenge()
 
-
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Protect one operator page (or use ``check_admin`` as a blueprint's before_request)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        refused = check_admin()
-        if refused is not None:
-            return refused
-        return view(*args, **kwargs)
-
-    return wrapped

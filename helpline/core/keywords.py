@@ -1,12 +1,10 @@
 """Understand what a texter (or a caller's speech) asks for, in any enabled language.
 
-Texters write "Checklist!!", "  questions ", "CHEKLIST", "ＱＵＥＳＴＩＯＮＳ" or "lísta", and a
-caller's speech comes back as "Next." — all of them must reach the same content, and STOP must
-always mean stop. The words come from the language packs (scripts_content/<lang>.yaml); only
-Twilio's own English opt-out, opt-in and help words live here, because Twilio itself acts on them
-in every language.
+The words come from the language packs (scripts_content/<lang>.yaml) and the catalogue; only
+Twilio's own English opt-out, opt-in and help words live here, because Twilio itself acts on
+them in every language.
 
-Pure: no Flask, no Twilio, no database. ``KeywordTable.from_packs`` does all the work on the
+Pure: no Flask, no Twilio, no database. ``KeywordTable.from_content`` does all the work on the
 tables once, so ``match`` (called on every webhook) only normalises the one message.
 """
 
@@ -17,7 +15,8 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from helpline.content.model import LanguagePack
+from ..content import Content, LanguagePack
+from .normalise import has_unspaced_script, latin_only, normalise, split_numbers
 
 # --- intents -----------------------------------------------------------------------------------
 
@@ -37,22 +36,6 @@ TWILIO_RESERVED: Mapping[str, tuple[str, ...]] = {
     HELP: ("HELP", "INFO"),
 }
 
-#: A bare number from the SMS menu, in menu order.
-MENU_NUMBERS: Mapping[str, str] = {
-    "1": "scripts",
-    "2": "checklist",
-    "3": "questions",
-    "4": "international",
-    "5": "support",
-}
-
-#: "SCRIPT 1" ... in any language that has no words of its own for them.
-SCRIPT_NUMBERS: Mapping[str, str] = {
-    "script 1": "script_direct",
-    "script 2": "script_emotional",
-    "script 3": "script_calm",
-}
-
 #: Typo tolerance: one edit (insert, delete, substitute, swap two neighbours) in a word this long.
 FUZZY_MIN_LENGTH = 5
 
@@ -64,120 +47,6 @@ class Intent:
     name: str
     language: str | None = None
     argument: str = ""
-
-
-# --- normalising -------------------------------------------------------------------------------
-
-#: Apostrophes vanish rather than split words, so "can't", "can’t" and "cant" are one word.
-_APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032\uff07"))
-
-#: Latin letters that carry their accent built in (no Unicode decomposition to strip).
-_LATIN_FOLD = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t", "ð": "d", "þ": "th",
-     "æ": "ae", "œ": "oe"}
-)
-
-#: Alef with hamza or madda is typed as a bare alef by many texters.
-_ALEF = "\u0627"
-_ARABIC_FOLD = str.maketrans({"\u0622": _ALEF, "\u0623": _ALEF, "\u0625": _ALEF, "\u0671": _ALEF})
-_TATWEEL = "\u0640"
-
-_DIACRITIC_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0xFE20, 0xFE2F))
-_ALWAYS_DROPPED_MARKS = ((0x20D0, 0x20FF), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
-_HARAKAT = ((0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
-_HAMZA_MARKS = (0x0653, 0x0654, 0x0655)
-_HEBREW_POINTS = ((0x0591, 0x05C7),)
-_CYRILLIC_BREVE = 0x0306  # keeps й and ў, which are letters of their own
-
-_SCRIPT_RANGES = (
-    ("latin", ((0x0041, 0x024F), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF),
-               (0xAB30, 0xAB6F))),
-    ("greek", ((0x0370, 0x03FF), (0x1F00, 0x1FFF))),
-    ("cyrillic", ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))),
-    ("arabic", ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
-                (0xFE70, 0xFEFF))),
-    ("hebrew", ((0x0590, 0x05FF),)),
-)
-
-#: Scripts written without spaces between words: a phrase in them is found anywhere in a message.
-_UNSPACED_RANGES = (
-    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x2FDF), (0x3040, 0x30FF),
-    (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
-)
-
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-
-
-def _in_ranges(code: int, ranges: Iterable[tuple[int, int]]) -> bool:
-    return any(low <= code <= high for low, high in ranges)
-
-
-def _script(ch: str) -> str:
-    code = ord(ch)
-    for name, ranges in _SCRIPT_RANGES:
-        if _in_ranges(code, ranges):
-            return name
-    return "other"
-
-
-def _drops_mark(mark: str, base: str) -> bool:
-    """Whether a combining mark is an accent to strip, given the letter it sits on."""
-    code = ord(mark)
-    if _in_ranges(code, _ALWAYS_DROPPED_MARKS):
-        return True
-    script = _script(base)
-    if script == "arabic":
-        if code in _HAMZA_MARKS:
-            return base == _ALEF
-        return _in_ranges(code, _HARAKAT)
-    if script == "hebrew":
-        return _in_ranges(code, _HEBREW_POINTS)
-    if script == "cyrillic" and code == _CYRILLIC_BREVE:
-        return False
-    return _in_ranges(code, _DIACRITIC_RANGES)
-
-
-def normalise(text: str) -> str:
-    """The message as it is compared: "¡LÍSTA!! 🙏" -> "lista".
-
-    NFKC (full-width to half-width, ligatures apart), case folded, accents stripped from Latin,
-    Greek and Cyrillic (but й stays й, and CJK, Cyrillic and Arabic letters stay), Arabic harakat
-    and tatweel removed and alef forms unified, digits of any script made ASCII, apostrophes
-    dropped, punctuation, symbols and emoji turned into spaces, white space collapsed. Total and
-    idempotent.
-    """
-    # Apostrophes go before NFKC (which turns "´" into a space and an accent) and after it
-    # (which turns "ŉ" into "ʼn").
-    text = unicodedata.normalize("NFKC", text.translate(_APOSTROPHES)).casefold()
-    text = text.translate(_APOSTROPHES)
-    out: list[str] = []
-    base = ""  # the letter or digit the next combining mark would sit on
-    for ch in unicodedata.normalize("NFD", text):
-        category = unicodedata.category(ch)
-        kind = category[0]
-        if kind == "M":
-            if base and not _drops_mark(ch, base):
-                out.append(ch)
-            continue
-        if ch == _TATWEEL:
-            continue
-        if kind in "LN":
-            if category == "Nd":
-                ch = str(unicodedata.decimal(ch))
-            out.append(ch)
-            base = ch
-        elif kind in "PSZ" or category == "Cc":
-            out.append(" ")
-            base = ""
-        # Cf, Cs, Co, Cn (format marks, broken surrogates, private use, emoji newer than this
-        # Python's Unicode tables) carry no word: drop them.
-    text = "".join(out).translate(_LATIN_FOLD).translate(_ARABIC_FOLD)
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _split_numbers(normalised: str) -> str:
-    """ "script2" -> "script 2", so a number glued to a word is still found."""
-    return _LETTER_DIGIT.sub(" ", normalised)
 
 
 # --- typo tolerance ----------------------------------------------------------------------------
@@ -333,12 +202,9 @@ class _PhraseIndex:
         return hits
 
 
-def _has_unspaced(text: str) -> bool:
-    return any(_in_ranges(ord(ch), _UNSPACED_RANGES) for ch in text)
-
-
-def _latin_only(text: str) -> bool:
-    return all(ch == " " or ch.isdigit() or _script(ch) == "latin" for ch in text)
+def is_piece_intent(name: str) -> bool:
+    """Words for one piece of a section are filed under its text id (``scripts.direct``)."""
+    return "." in name
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -355,7 +221,8 @@ class KeywordTable:
        script, within one edit in words of 5+ letters);
     3. a language's name or code alone (intent ``language``);
     4. SHARE <number>: a ``share`` phrase starting the message, the rest as the argument;
-    5. a bare menu number 1-5, or SCRIPT 1/2/3 and each pack's ``script_*`` phrases;
+    5. a bare main-menu number (the catalogue's keys), or the whole message being a piece's
+       own words (SCRIPT 1, DIRECT: intents named ``<section>.<piece>``);
     6. any intent phrase: exact whole message, then a phrase inside the message as whole words,
        then the same two with one edit per word of 5+ letters;
     7. otherwise ``unknown``.
@@ -384,8 +251,18 @@ class KeywordTable:
         self._intents = intents
 
     @classmethod
-    def from_packs(cls, packs: Iterable[LanguagePack]) -> KeywordTable:
-        """Normalise and index every pack's words once, in the order the packs are given."""
+    def from_content(cls, content: Content) -> KeywordTable:
+        """The table of every enabled language, with the catalogue's menu numbers."""
+        menu_numbers = {section.key: section.id for section in content.catalogue}
+        return cls.from_packs(content, menu_numbers)
+
+    @classmethod
+    def from_packs(cls, packs: Iterable[LanguagePack],
+                   menu_numbers: Mapping[str, str] | None = None) -> KeywordTable:
+        """Normalise and index every pack's words once, in the order the packs are given.
+
+        ``menu_numbers`` maps a bare number a texter sends to the section it opens.
+        """
         reserved: dict[str, Intent] = {}
         for kind, words in TWILIO_RESERVED.items():
             for word in words:
@@ -402,7 +279,7 @@ class KeywordTable:
             for name, words in intents.items():
                 for word in words:
                     order += 1
-                    phrase = _make_phrase(name, pack.code, word, order, _has_unspaced)
+                    phrase = _make_phrase(name, pack.code, word, order, has_unspaced_script)
                     if phrase is not None:
                         phrases.append(phrase)
             for word in pack.safety_words:
@@ -412,12 +289,11 @@ class KeywordTable:
                     safety.append(phrase)
         direct: dict[str, list[_Phrase]] = {}
         for phrase in phrases:
-            if phrase.intent in SCRIPT_NUMBERS.values():
+            if is_piece_intent(phrase.intent):
                 direct.setdefault(phrase.text, []).append(phrase)
-        builtin = [*MENU_NUMBERS.items(), *SCRIPT_NUMBERS.items()]
-        for text, name in builtin:
+        for text, name in (menu_numbers or {}).items():
             if text not in direct:
-                direct[text] = [_Phrase(name, None, text, tuple(text.split()), True, False, 0)]
+                direct[text] = [_Phrase(name, None, text, (text,), True, False, 0)]
         languages: dict[str, list[_Phrase]] = {}
         for phrase in phrases:
             if phrase.intent == LANGUAGE:
@@ -475,7 +351,7 @@ class KeywordTable:
         shared = self._match_share(message, text, permitted, prefer, marked)
         if shared:
             return shared
-        split = _split_numbers(text)
+        split = split_numbers(text)
         found = best(_Hit(p, 0) for p in self._direct.get(text) or self._direct.get(split, ()))
         if found:
             return Intent(found.phrase.intent, found.phrase.language)
@@ -499,7 +375,7 @@ class KeywordTable:
             return None
         if any(p.intent != SHARE for p in self._intents.exact.get(text, ())):
             return None  # "send to family" is its own intent, not SHARE with "family"
-        split = _split_numbers(text)
+        split = split_numbers(text)
         starting = [
             _Hit(p, 0)
             for p in self._share
@@ -530,7 +406,7 @@ def _marked(text: str) -> str:
 
 
 def _not_latin(text: str) -> bool:
-    return not _latin_only(text)
+    return not latin_only(text)
 
 
 def _make_phrase(

@@ -1,14 +1,15 @@
 """The phone menu as plain data: where a caller is, what they hear, where each key takes them.
 
 No Flask, no Twilio, no database: the voice blueprint turns a ``Step`` into TwiML and carries
-the ``Position`` in its action URLs, so any instance can answer any step of any call.
+the ``Position`` in its action URLs, so any instance can answer any step of any call. The
+sections, their keys, position texts and choosers come from the catalogue.
 
 One key map everywhere, so a caller learns it once:
-  main menu      1 scripts, 2 checklist, 3 questions, 4 international, 5 support,
-                 9 text me this menu, * repeat, 0 a person (when configured)
-  scripts menu   1, 2, 3 pick a script, * main menu
+  main menu      each section's key (1-5 in the shipped catalogue), 9 text me this menu,
+                 * repeat, 0 a person (when configured)
+  a chooser      1, 2, 3 ... pick a piece (the scripts), * main menu
   every piece    1 repeat, 2 next, 3 previous, 9 text me this, * main menu
-                 (questions add 8: send all ten to a caregiver's phone)
+                 (in the section a caregiver can be sent: 8, send it to their phone)
 """
 
 from __future__ import annotations
@@ -16,39 +17,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..content.model import SECTIONS
-from ..content.prompts import POSITION_TEXT
+from ..content import Catalogue, Content, SectionEntry
 
 LANGUAGE = "language"
 MAIN = "main"
-SCRIPTS_MENU = "scripts_menu"
 CAREGIVER_NUMBER = "caregiver_number"
 CAREGIVER_CONFIRM = "caregiver_confirm"
 TRANSFER = "transfer"
+GOODBYE = "goodbye"
+#: Screens reached after the last piece of a section: ``last:<section>``.
+LAST_PREFIX = "last:"
 
 #: Silences tolerated on one screen before a kind goodbye (the menu is repeated each time).
 MAX_SILENCES = 2
 
-MAIN_KEYS = {
-    "1": SCRIPTS_MENU,
-    "2": "checklist",
-    "3": "questions",
-    "4": "international",
-    "5": "support",
-}
-PIECE_KEYS = {"1": "repeat", "2": "next", "3": "previous", "9": "text_me", "*": "menu"}
+TEXT_ME_KEY = "9"
+REPEAT_MAIN_KEY = "*"
+PERSON_KEY = "0"
+PIECE_KEYS = {"1": "repeat", "2": "next", "3": "previous", TEXT_ME_KEY: "text_me", "*": "menu"}
 CAREGIVER_KEY = "8"
-
-#: What a caller may say instead of pressing a key, per kind of screen (intent -> key).
-SPEECH = {
-    MAIN: {"scripts": "1", "checklist": "2", "questions": "3", "international": "4",
-           "support": "5", "text_me": "9", "repeat": "*", "menu": "*", "operator": "0"},
-    SCRIPTS_MENU: {"script_direct": "1", "script_emotional": "2", "script_calm": "3",
-                   "menu": "*"},
-    "piece": {"repeat": "1", "next": "2", "previous": "3", "text_me": "9", "menu": "*",
-              "caregiver": CAREGIVER_KEY},
-    CAREGIVER_CONFIRM: {"yes": "1", "no": "2", "menu": "*"},
-}
+YES_KEY, NO_KEY = "1", "2"
 
 
 @dataclass(frozen=True)
@@ -60,10 +48,6 @@ class Position:
     index: int = 0
     silences: int = 0
     digits: str = ""
-
-    @property
-    def section(self) -> str | None:
-        return self.screen if self.screen in SECTIONS else None
 
 
 @dataclass(frozen=True)
@@ -85,8 +69,8 @@ class TextMe:
 
 
 @dataclass(frozen=True)
-class ShareQuestions:
-    """Send the ten questions to the caregiver number the caller typed."""
+class ShareWithCaregiver:
+    """Send the catalogue's shared section to the caregiver number the caller typed."""
 
     digits: str
 
@@ -97,7 +81,7 @@ class Step:
 
     prompts: tuple[Say, ...]
     listen: Position | None
-    effect: TextMe | ShareQuestions | None = None
+    effect: TextMe | ShareWithCaregiver | None = None
     transfer: bool = False
     hangup: bool = False
     #: The screen the caller reached, for anonymous usage counts.
@@ -113,12 +97,33 @@ class MenuConfig:
     """
 
     languages: Sequence[str]
+    catalogue: Catalogue
     sections: Mapping[str, Sequence[str]]
     transfer_available: bool = False
     transfer_open: bool = False
 
+    @classmethod
+    def for_content(cls, content: Content, **deployment: bool) -> MenuConfig:
+        return cls(content.codes, content.catalogue, content.section_items(), **deployment)
+
     def size(self, section: str) -> int:
         return len(self.sections.get(section, ()))
+
+    def section_at(self, position: Position) -> SectionEntry | None:
+        """The section whose pieces the caller is hearing, if any."""
+        return self.catalogue.get(position.screen)
+
+    def chooser_at(self, position: Position) -> SectionEntry | None:
+        """The section whose chooser the caller is on, if any."""
+        return next((s for s in self.catalogue if s.chooser and s.chooser_screen ==
+                     position.screen), None)
+
+    def screen_id(self, position: Position) -> str:
+        """The name a screen is counted under: a piece's content id, or the screen's name."""
+        section = self.section_at(position)
+        if section is not None:
+            return self.sections[section.id][position.index]
+        return position.screen
 
 
 # --- screens -----------------------------------------------------------------------------------
@@ -135,32 +140,31 @@ def _screen_prompts(position: Position, config: MenuConfig) -> tuple[Say, ...]:
         if config.transfer_available:
             prompts.append(Say("menu.transfer"))
         return tuple(prompts)
-    if screen == SCRIPTS_MENU:
-        return (Say("menu.scripts"),)
+    chooser = config.chooser_at(position)
+    if chooser is not None:
+        return (Say(chooser.chooser or ""),)
     if screen == CAREGIVER_NUMBER:
         return (Say("caregiver.ask_number"),)
     if screen == CAREGIVER_CONFIRM:
         return (Say("caregiver.read_back", {"digits": " ".join(position.digits)}),)
-    section = position.section
+    section = config.section_at(position)
     if section is not None:
-        pieces = config.sections[section]
+        pieces = config.sections[section.id]
         prompts = [
-            Say(POSITION_TEXT[section], {"n": position.index + 1, "total": len(pieces)}),
+            Say(section.position, {"n": position.index + 1, "total": len(pieces)}),
             Say(pieces[position.index]),
             Say("menu.content_keys"),
         ]
-        if section == "questions":
+        if section.share:
             prompts.append(Say("menu.question_keys"))
         return tuple(prompts)
     raise ValueError(f"no such screen: {screen}")
 
 
 def _show(position: Position, config: MenuConfig, before: Sequence[Say] = (),
-          effect: TextMe | ShareQuestions | None = None) -> Step:
-    reached = (config.sections[position.section][position.index] if position.section
-               else position.screen)
+          effect: TextMe | ShareWithCaregiver | None = None) -> Step:
     return Step(tuple(before) + _screen_prompts(position, config), position, effect=effect,
-                reached=reached)
+                reached=config.screen_id(position))
 
 
 def start(config: MenuConfig) -> Step:
@@ -174,8 +178,15 @@ def _enter_main(language: str, config: MenuConfig, before: Sequence[Say] = ()) -
     return _show(Position(MAIN, language), config, (*before, Say("welcome"), Say("safety")))
 
 
-def _enter_section(section: str, language: str, config: MenuConfig) -> Step:
-    return _show(Position(section, language), config, (Say(f"{section}.intro"),))
+def _enter_section(section: SectionEntry, language: str, config: MenuConfig) -> Step:
+    if section.chooser:
+        return _show(Position(section.chooser_screen, language), config, (Say(section.intro),))
+    return _show(Position(section.id, language), config, (Say(section.intro),))
+
+
+def _known_screens(config: MenuConfig) -> set[str]:
+    screens = {LANGUAGE, MAIN, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, *config.catalogue.ids}
+    return screens | {s.chooser_screen for s in config.catalogue if s.chooser}
 
 
 def normalise(position: Position, config: MenuConfig) -> Position:
@@ -184,22 +195,24 @@ def normalise(position: Position, config: MenuConfig) -> Position:
         config.languages[0])
     position = replace(position, language=language, silences=max(0, min(position.silences,
                                                                           MAX_SILENCES)))
-    known = {LANGUAGE, MAIN, SCRIPTS_MENU, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, *SECTIONS}
-    if position.screen not in known:
+    if position.screen not in _known_screens(config):
         return Position(MAIN, language)
     if position.screen == LANGUAGE and len(config.languages) < 2:
         return Position(MAIN, language)
-    if position.section is not None:
-        size = config.size(position.section)
+    section = config.section_at(position)
+    if section is not None:
+        size = config.size(section.id)
         if size == 0:
             return Position(MAIN, language)
         if not 0 <= position.index < size:
             return replace(position, index=0)
-    if position.screen == CAREGIVER_CONFIRM and not position.digits.isdecimal():
-        return Position(CAREGIVER_NUMBER, language, index=position.index)
     if position.screen in (CAREGIVER_NUMBER, CAREGIVER_CONFIRM):
-        size = config.size("questions")
-        if not 0 <= position.index < max(size, 1):
+        shared = config.catalogue.shared
+        if shared is None or not config.size(shared.id):
+            return Position(MAIN, language)
+        if position.screen == CAREGIVER_CONFIRM and not position.digits.isdecimal():
+            return Position(CAREGIVER_NUMBER, language, index=position.index)
+        if not 0 <= position.index < config.size(shared.id):
             position = replace(position, index=0)
     return position
 
@@ -213,14 +226,18 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
     if key is None or key == "":
         return _silence(position, config)
     position = replace(position, silences=0)
-    handler = {
-        LANGUAGE: _answer_language,
-        MAIN: _answer_main,
-        SCRIPTS_MENU: _answer_scripts_menu,
-        CAREGIVER_NUMBER: _answer_caregiver_number,
-        CAREGIVER_CONFIRM: _answer_caregiver_confirm,
-    }.get(position.screen, _answer_piece)
-    return handler(position, key, config)
+    if position.screen == LANGUAGE:
+        return _answer_language(position, key, config)
+    if position.screen == MAIN:
+        return _answer_main(position, key, config)
+    if position.screen == CAREGIVER_NUMBER:
+        return _answer_caregiver_number(position, key, config)
+    if position.screen == CAREGIVER_CONFIRM:
+        return _answer_caregiver_confirm(position, key, config)
+    chooser = config.chooser_at(position)
+    if chooser is not None:
+        return _answer_chooser(chooser, position, key, config)
+    return _answer_piece(position, key, config)
 
 
 def replay(position: Position, config: MenuConfig, before: Sequence[Say] = ()) -> Step:
@@ -230,7 +247,7 @@ def replay(position: Position, config: MenuConfig, before: Sequence[Say] = ()) -
 
 def _silence(position: Position, config: MenuConfig) -> Step:
     if position.silences >= MAX_SILENCES:
-        return Step((Say("voice.goodbye_no_input"),), None, hangup=True, reached="goodbye")
+        return Step((Say("voice.goodbye_no_input"),), None, hangup=True, reached=GOODBYE)
     return _show(replace(position, silences=position.silences + 1), config,
                  (Say("voice.no_input"),))
 
@@ -247,85 +264,104 @@ def _answer_language(position: Position, key: str, config: MenuConfig) -> Step:
 
 def _answer_main(position: Position, key: str, config: MenuConfig) -> Step:
     language = position.language
-    if key in MAIN_KEYS:
-        target = MAIN_KEYS[key]
-        if target == SCRIPTS_MENU:
-            return _show(Position(SCRIPTS_MENU, language), config, (Say("scripts.intro"),))
-        return _enter_section(target, language, config)
-    if key == "9":
+    section = config.catalogue.by_key(key)
+    if section is not None and config.size(section.id):
+        return _enter_section(section, language, config)
+    if key == TEXT_ME_KEY:
         return _show(position, config, effect=TextMe("menu.main"))
-    if key == "*":
+    if key == REPEAT_MAIN_KEY:
         return _show(position, config)
-    if key == "0" and config.transfer_available:
+    if key == PERSON_KEY and config.transfer_available:
         if config.transfer_open:
             return Step((Say("transfer.connecting"),), None, transfer=True, reached=TRANSFER)
         return _show(position, config, (Say("transfer.closed"), Say("transfer.hours")))
     return _wrong_key(position, config)
 
 
-def _answer_scripts_menu(position: Position, key: str, config: MenuConfig) -> Step:
-    size = config.size("scripts")
-    if key.isdecimal() and 1 <= int(key) <= size:
-        return _show(Position("scripts", position.language, index=int(key) - 1), config)
+def _answer_chooser(section: SectionEntry, position: Position, key: str,
+                    config: MenuConfig) -> Step:
+    if key.isdecimal() and 1 <= int(key) <= config.size(section.id):
+        return _show(Position(section.id, position.language, index=int(key) - 1), config)
     if key == "*":
         return _show(Position(MAIN, position.language), config)
     return _wrong_key(position, config)
 
 
 def _answer_piece(position: Position, key: str, config: MenuConfig) -> Step:
-    section, index = position.section, position.index
+    section = config.section_at(position)
     assert section is not None
-    size = config.size(section)
+    index, size = position.index, config.size(section.id)
     action = PIECE_KEYS.get(key)
-    if key == CAREGIVER_KEY and section == "questions":
+    if key == CAREGIVER_KEY and section.share:
         return _show(Position(CAREGIVER_NUMBER, position.language, index=index), config)
     if action == "repeat":
         return _show(position, config)
     if action == "next":
         if index + 1 >= size:
             return Step((Say("nav.last"), Say("menu.content_keys"),
-                         *((Say("menu.question_keys"),) if section == "questions" else ())),
-                        replace(position, silences=0), reached="last:" + section)
+                         *((Say("menu.question_keys"),) if section.share else ())),
+                        replace(position, silences=0), reached=LAST_PREFIX + section.id)
         return _show(replace(position, index=index + 1), config)
     if action == "previous":
         if index == 0:
             return _show(position, config, (Say("nav.first"),))
         return _show(replace(position, index=index - 1), config)
     if action == "text_me":
-        return _show(position, config, effect=TextMe(config.sections[section][index]))
+        return _show(position, config, effect=TextMe(config.sections[section.id][index]))
     if action == "menu":
         return _show(Position(MAIN, position.language), config)
     return _wrong_key(position, config)
 
 
+def _shared_piece(position: Position, config: MenuConfig) -> Position:
+    shared = config.catalogue.shared
+    assert shared is not None
+    return Position(shared.id, position.language, index=position.index)
+
+
 def _answer_caregiver_number(position: Position, key: str, config: MenuConfig) -> Step:
     digits = key.replace("#", "")
     if digits.startswith("*") or digits == "":
-        return _show(Position("questions", position.language, index=position.index), config)
+        return _show(_shared_piece(position, config), config)
     if not digits.isdecimal() or not 6 <= len(digits) <= 15:
         return _show(position, config, (Say("caregiver.invalid"),))
     return _show(replace(position, screen=CAREGIVER_CONFIRM, digits=digits), config)
 
 
 def _answer_caregiver_confirm(position: Position, key: str, config: MenuConfig) -> Step:
-    questions = Position("questions", position.language, index=position.index)
-    if key == "1":
-        return _show(questions, config, effect=ShareQuestions(position.digits))
-    if key == "2":
+    if key == YES_KEY:
+        return _show(_shared_piece(position, config), config,
+                     effect=ShareWithCaregiver(position.digits))
+    if key == NO_KEY:
         return _show(replace(position, screen=CAREGIVER_NUMBER, digits=""), config)
     if key == "*":
         return _show(Position(MAIN, position.language), config)
     return _wrong_key(position, config)
 
 
-def speech_keys(position: Position) -> Mapping[str, str]:
+# --- what a caller may say ---------------------------------------------------------------------
+
+
+def speech_keys(position: Position, config: MenuConfig) -> Mapping[str, str]:
     """Intent -> key for what a caller may say on this screen."""
-    if position.section is not None:
-        keys = dict(SPEECH["piece"])
-        if position.section != "questions":
-            keys.pop("caregiver")
+    if position.screen == MAIN:
+        keys = {section.id: section.key for section in config.catalogue}
+        keys.update({"text_me": TEXT_ME_KEY, "repeat": REPEAT_MAIN_KEY,
+                     "menu": REPEAT_MAIN_KEY, "operator": PERSON_KEY})
         return keys
-    return SPEECH.get(position.screen, {})
+    chooser = config.chooser_at(position)
+    if chooser is not None:
+        pieces = config.sections[chooser.id]
+        return {**{piece: str(n) for n, piece in enumerate(pieces, start=1)}, "menu": "*"}
+    if position.screen == CAREGIVER_CONFIRM:
+        return {"yes": YES_KEY, "no": NO_KEY, "menu": "*"}
+    section = config.section_at(position)
+    if section is not None:
+        keys = {name: key for key, name in PIECE_KEYS.items()}
+        if section.share:
+            keys["caregiver"] = CAREGIVER_KEY
+        return keys
+    return {}
 
 
 def expects_number(position: Position) -> bool:

@@ -19,7 +19,7 @@ from .webhook import is_simulated
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "helpline.usage"
+EXTENSION = "helpline.web.usage"
 
 #: Events kept while the database is unreachable; beyond this the oldest are dropped.
 MAX_PENDING = 10_000
@@ -85,6 +85,11 @@ def init_app(app: Flask, store) -> None:
     """Events are written every two seconds; in tests only when ``flush()`` is called."""
     interval = 0.0 if app.testing else 2.0
     app.extensions[EXTENSION] = UsageRecorder(store_sink(store), interval)
+
+
+def recorder(app: Flask) -> UsageRecorder:
+    """The app's event recorder (``flush()`` writes what waits, as the writer thread does)."""
+    return app.extensions[EXTENSION]
 
 
 def record(channel: str, kind: str, content_id: str | None = None, language: str | None = None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..privacy import mask_number
+from ..core.privacy import mask_number
 from ..store import SENDING, OutboxItem, Store
 from . import optout_spool
 from .transport import UNSUBSCRIBED, LocalTransport, SendError, Transport

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ..privacy import mask_number
+from ..core.privacy import mask_number
 
 log = logging.getLogger(__name__)
 
 #: Twilio error codes with a meaning for the helpline.
 UNSUBSCRIBED = "21610"  # the recipient replied STOP to this sender
-INVALID_NUMBER = "21211"
-NOT_MOBILE = "21614"
 
 
 class SendError(Exception):

@@ -1,0 +1,65 @@
+"""The application factory: settings, content (validated once), store, one blueprint per channel."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, load_settings, local_mode
+from .content import load_enabled_content
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the helpline: settings, content (validated once), store, and one blueprint per channel.
+
+    ``test_config`` overrides the environment, key by key, as in the Flask tutorial.
+    """
+    settings = load_settings(os.environ, test_config)
+    instance_dir = Path(
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("HELPLINE_INSTANCE_DIR")
+        or PROJECT_ROOT / "instance"
+    )
+    app = Flask(__name__, instance_path=str(instance_dir.resolve()))
+    app.config.from_mapping(settings)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["LOCAL_MODE"] = local_mode(app.config)
+
+    # Imported here, not at the top: each part reads settings in init_app, never at import.
+    from . import golive, reports, simulator, sms, store, voice
+    from .audio import serving as audio
+    from .web import content, logs, usage
+
+    loaded = content.init_app(app, load_enabled_content(app.config))
+
+    logs.init_app(app)
+    if app.config.get("HELPLINE_TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["HELPLINE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    the_store = store.init_app(app)
+    usage.init_app(app, the_store)
+    audio.init_app(app, loaded.content)  # before voice: the voice flow plays what it lists
+    voice.init_app(app)  # /voice
+    sms.init_app(app)  # /sms
+    golive.init_app(app)  # /healthz and /readyz
+    reports.init_app(app)  # /admin/reports
+    simulator.init_app(app)  # /simulator
+    if app.config["LOCAL_MODE"] and not app.testing:
+        log.warning(
+            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
+            "requests; set the token before pointing a real number here."
+        )
+    return app
+
