@@ -103,13 +103,15 @@ def test_a_whole_sms_session_in_each_language(twilio, app, store, code):
     for intent in ("questions", "international", "support"):
         replies = texter.send(words[intent])
         assert texted(app, code, f"{intent}.intro") in replies[0], (intent, words[intent])
-    assert store.language_of(texter.number) == code
+    with store.reading() as tx:
+        assert tx.contacts.texter_state(texter.number) == (code, False)
     help_word = (pack.reserved.get("help") or ("HELP",))[0]
     assert texter.send(help_word) == [texted(app, code, "sms.help")]
 
     stop_word = pack.reserved["opt_out"][0]
     assert texter.send(stop_word) == [texted(app, code, "sms.opted_out")]
-    assert store.is_opted_out(texter.number)
+    with store.reading() as tx:
+        assert tx.contacts.is_opted_out(texter.number)
     assert texter.send(words["checklist"]) == []
 
 
@@ -119,7 +121,8 @@ def test_texting_a_languages_name_switches_to_it(twilio, app, store, code):
     name = CONTENT.pack(code).meta.name
 
     assert texter.send(name) == [texted(app, code, "language.set")]
-    assert store.language_of(texter.number) == code
+    with store.reading() as tx:
+        assert tx.contacts.texter_state(texter.number)[0] == code
     # A menu number belongs to no language: it answers in the texter's language
     assert texted(app, code, "questions.intro") in texter.send("3")[0]
 

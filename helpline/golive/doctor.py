@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import requests
 from twilio.request_validator import RequestValidator
 
-from ..store.health_queries import OutboxActivity
+from ..store.records import OutboxActivity
 from .health import DOCTOR_FIELD
 from .twilio_setup import SetupError, blockers, changes, check_public_url, desired_webhooks
 
@@ -340,14 +340,13 @@ class Doctor:
         return CheckResult(name, True, f"schema at the latest migration ({head})")
 
     def worker(self) -> CheckResult:
-        from ..store.health_queries import outbox_activity
-
         name = "worker"
         if self.store is None:
             return CheckResult(name, None, "no database configured for the doctor")
         now = datetime.now(UTC)
         try:
-            activity = outbox_activity(self.store.engine, now)
+            with self.store.reading() as tx:
+                activity = tx.outbox.activity(now)
         except Exception as exc:
             return CheckResult(name, False, f"outbox unreadable ({type(exc).__name__})")
         ok, detail = worker_verdict(activity, now, self.target.stale_after)

@@ -6,8 +6,9 @@ file in the instance folder, fsync'd before the texter is told they are opted ou
 next reaches the database (the next SMS webhook, a start-up, the worker when wired to) replays
 the file into the store and empties it.
 
-Replay applies a spooled STOP only if the number has not said START since (opted in later than
-the spooled time), so a START sent after the outage wins, as it would have.
+Replay records each STOP through the store's one opt-out (``tx.contacts.record_opt_out``), which
+suppresses what was queued as a live STOP does, unless the number has said START since the
+spooled time: a START sent after the outage wins, as it would have.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, or_, update
-
-from ..store.models import SUPPRESSED, UNSENT_STATES, Contact, OutboxMessage, utcnow
+from ..store import KeyedHash
+from ..store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -99,43 +99,12 @@ def _read(text: str) -> list[dict]:
 
 
 def _apply(store, entries: list[dict]) -> int:
-    """One transaction: every spooled opt-out, and the suppression of what was queued."""
+    """One transaction: every spooled opt-out, through the store's one way of recording one."""
     applied = 0
-    now = utcnow()
-    with store.engine.begin() as conn:
-        insert = _insert_for(conn.dialect.name)
+    with store.transaction() as tx:
         for entry in entries:
-            # Write first (insert-or-ignore), so SQLite takes its write lock before reading.
-            created = conn.execute(
-                insert(Contact).values(
-                    number_hash=entry["hash"], opted_out=True, opted_out_at=entry["at"],
-                    opted_out_via=entry["via"], created_at=now, updated_at=now)
-                .on_conflict_do_nothing(index_elements=["number_hash"])
-            ).rowcount
-            if not created:
-                created = conn.execute(
-                    update(Contact)
-                    .where(Contact.number_hash == entry["hash"],
-                           or_(Contact.opted_in_at.is_(None), Contact.opted_in_at < entry["at"]))
-                    .values(opted_out=True, opted_out_at=entry["at"],
-                            opted_out_via=entry["via"], updated_at=now)
-                ).rowcount
-            if not created:
-                continue  # said START after this STOP: START wins
-            conn.execute(
-                update(OutboxMessage)
-                .where(and_(OutboxMessage.to_hash == entry["hash"],
-                            OutboxMessage.state.in_(UNSENT_STATES)))
-                .values(state=SUPPRESSED, to_number=None, updated_at=now,
-                        last_error=f"opted out ({entry['via']})"[:500])
-            )
-            applied += 1
+            suppressed = tx.contacts.record_opt_out(
+                KeyedHash(entry["hash"]), entry["via"], said_at=entry["at"])
+            if suppressed is not None:  # None: said START after this STOP, and START wins
+                applied += 1
     return applied
-
-
-def _insert_for(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert

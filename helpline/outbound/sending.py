@@ -35,9 +35,10 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
     ids = compose.text_me_ids(pack, loaded.content.catalogue, text_id)
     parts = compose.parts(pack, ids, loaded.values)
     with get_store().transaction() as tx:
-        if tx.is_opted_out(number):
+        if tx.contacts.is_opted_out(number):
             return OPTED_OUT
-        tx.enqueue(number, parts, kind="text_me", language=pack.code, simulated=is_simulated())
+        tx.outbox.enqueue(number, parts, kind="text_me", language=pack.code,
+                          simulated=is_simulated())
     log.info("queued %s for %s (%d part(s))", text_id, mask_number(number), len(parts))
     return SENT
 
@@ -59,13 +60,14 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
     sends = [compose.parts(pack, ids, loaded.values)
              for ids in compose.share_ids(pack, shared.id)]
     with get_store().transaction() as tx:
-        refused = tx.claim_share(sender_number, recipient)
+        refused = tx.shares.claim(sender_number, recipient)
         if refused == "sender_limit":
             return LIMIT
-        if refused is not None or tx.is_opted_out(recipient):
+        if refused is not None or tx.contacts.is_opted_out(recipient):
             # The sender must not learn whether the recipient opted out or was just sent to.
             return NOT_SENT
         for kind, parts in zip(("share_intro", "share"), sends, strict=True):
-            tx.enqueue(recipient, parts, kind=kind, language=pack.code, simulated=is_simulated())
+            tx.outbox.enqueue(recipient, parts, kind=kind, language=pack.code,
+                              simulated=is_simulated())
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT

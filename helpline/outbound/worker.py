@@ -71,7 +71,8 @@ class OutboxWorker:
             optout_spool.replay(self.store, self.spool)  # before anything is sent
         self.reconcile(report)
         while True:
-            claimed = self.store.claim_due(self.worker_id, self.clock(), self.batch)
+            with self.store.transaction() as tx:
+                claimed = tx.outbox.claim_due(self.worker_id, self.clock(), self.batch)
             for item in claimed:
                 self._send(item, report)
             if len(claimed) < self.batch:
@@ -84,7 +85,8 @@ class OutboxWorker:
     def _send(self, item: OutboxItem, report: RunReport) -> None:
         # Read the row again right before sending: a STOP (or FORGET) that arrived after the
         # claim has suppressed it, and then nothing may be sent.
-        current = self.store.outbox_item(item.id)
+        with self.store.reading() as tx:
+            current = tx.outbox.item(item.id)
         if current is None or current.state != SENDING or not current.to_number:
             return
         to = current.to_number
@@ -93,23 +95,27 @@ class OutboxWorker:
         except SendError as exc:
             self._failed(item, exc, report)
             return
-        self.store.mark_sent(item.id, sid, self.clock())
+        with self.store.transaction() as tx:
+            tx.outbox.mark_sent(item.id, sid, self.clock())
         report.sent += 1
 
     def _failed(self, item: OutboxItem, exc: SendError, report: RunReport) -> None:
         report.errors.append(str(exc))
         if exc.code == UNSUBSCRIBED and item.to_number:
             # Twilio knows this number said STOP to us: remember it, and drop its queue.
-            self.store.record_opt_out(item.to_number, via=f"twilio:{UNSUBSCRIBED}")
+            with self.store.transaction() as tx:
+                tx.contacts.record_opt_out(item.to_number, via=f"twilio:{UNSUBSCRIBED}")
         if exc.retryable and item.attempts < MAX_ATTEMPTS:
             wait = backoff(item.attempts, self.rng)
-            self.store.schedule_retry(item.id, str(exc), self.clock() + wait,
-                                      error_code=exc.code)
+            with self.store.transaction() as tx:
+                tx.outbox.schedule_retry(item.id, str(exc), self.clock() + wait,
+                                         error_code=exc.code)
             log.warning("text to %s not sent (%s); retry in %ds", mask_number(item.to_number),
                         exc, wait.total_seconds())
             report.retried += 1
         else:
-            self.store.mark_failed(item.id, exc.code, str(exc), self.clock())
+            with self.store.transaction() as tx:
+                tx.outbox.mark_failed(item.id, exc.code, str(exc), self.clock())
             log.error("text to %s failed for good: %s", mask_number(item.to_number), exc)
             report.failed += 1
 
@@ -118,7 +124,9 @@ class OutboxWorker:
         if report is None:
             report = RunReport()
         now = self.clock()
-        for item in self.store.stale_sending(now - STALE_AFTER):
+        with self.store.reading() as tx:
+            stale = tx.outbox.stale_sending(now - STALE_AFTER)
+        for item in stale:
             if not item.to_number:
                 continue
             since = (item.claimed_at or item.created_at) - timedelta(minutes=5)
@@ -128,10 +136,11 @@ class OutboxWorker:
                 report.errors.append(str(exc))
                 continue  # cannot tell yet: never resend blind
             match = next((m for m in found if m.body == item.body), None)
-            if match is not None:
-                self.store.mark_sent(item.id, match.sid, now)
-            else:
-                self.store.schedule_retry(item.id, "sending was interrupted", now)
+            with self.store.transaction() as tx:
+                if match is not None:
+                    tx.outbox.mark_sent(item.id, match.sid, now)
+                else:
+                    tx.outbox.schedule_retry(item.id, "sending was interrupted", now)
             report.reconciled += 1
         return report.reconciled
 

@@ -12,7 +12,6 @@ from flask import Flask
 
 from ..content import Content
 from ..store import Store
-from ..store.report_queries import outbox_rows, usage_rows
 from .figures import PeriodError, Report, compute, period
 
 __all__ = ["PeriodError", "Report", "build_report", "init_app", "period"]
@@ -20,9 +19,10 @@ __all__ = ["PeriodError", "Report", "build_report", "init_app", "period"]
 
 def build_report(store: Store, content: Content, since: date, until: date) -> Report:
     """Read the grouped rows for the period and compute every figure."""
-    return compute(usage_rows(store.engine, since, until),
-                   outbox_rows(store.engine, since, until), since, until,
-                   catalogue=content.catalogue, sections=content.section_items(),
+    with store.reading() as tx:
+        usage, outbox = tx.reports.usage_rows(since, until), tx.reports.outbox_rows(since, until)
+    return compute(usage, outbox, since, until, catalogue=content.catalogue,
+                   sections=content.section_items(),
                    languages={pack.code: pack.meta.name for pack in content})
 
 

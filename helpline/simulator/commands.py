@@ -11,7 +11,6 @@ from flask.cli import AppGroup
 
 from ..core import phone
 from ..store import get_store
-from ..store.simulator_queries import simulated_outbox
 from ..web.content import current_content
 from . import dispatch
 from .terminal import HELPLINE_ERROR, OK, CallSimulation, inputs_from
@@ -82,7 +81,8 @@ def _check_lang(lang: str | None) -> None:
 
 def _print_queued(number: str, after: int) -> None:
     """Texts the helpline queued for the simulated phone: shown here, never sent."""
-    queued = simulated_outbox(get_store(), number, after)
+    with get_store().reading() as tx:
+        queued = tx.outbox.simulated_to(number, after)
     if not queued:
         return
     click.secho(f"\nTexts queued for {number} (simulated, not sent through Twilio):", bold=True)
@@ -94,12 +94,13 @@ def _print_queued(number: str, after: int) -> None:
 
 
 def _last_queued(number: str) -> int:
-    rows = simulated_outbox(get_store(), number)
-    while len(rows) == 100:  # more than one page: keep reading to the newest
-        more = simulated_outbox(get_store(), number, rows[-1].id)
-        if not more:
-            break
-        rows = more
+    with get_store().reading() as tx:
+        rows = tx.outbox.simulated_to(number)
+        while len(rows) == 100:  # more than one page: keep reading to the newest
+            more = tx.outbox.simulated_to(number, rows[-1].id)
+            if not more:
+                break
+            rows = more
     return rows[-1].id if rows else 0
 
 

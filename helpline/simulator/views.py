@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 
 from ..core import phone
 from ..store import get_store
-from ..store.simulator_queries import simulated_outbox
 from ..web.admin import check_admin
 from ..web.content import current_content
 from . import dispatch
@@ -136,8 +135,10 @@ def outbox() -> ResponseReturnValue:
     after = data.get("after") or 0
     if not isinstance(after, int) or after < 0:
         raise BadRequest("after must be a message id")
+    with get_store().reading() as tx:
+        queued = tx.outbox.simulated_to(number, after)
     messages = []
-    for item in simulated_outbox(get_store(), number, after):
+    for item in queued:
         part = sms_part(item.body)
         messages.append({"id": item.id, "kind": item.kind, "state": item.state,
                          "part": f"{item.position}/{item.total}", **part.as_json()})

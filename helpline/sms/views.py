@@ -100,19 +100,22 @@ def incoming_text():
     store = get_store()
     # Plain reads, not a write transaction: texts answered by other workers never queue
     # behind this one for SQLite's write lock.
-    stored_language, opted_out = store.texter_state(number) if number else (None, False)
+    stored_language, opted_out = None, False
+    if number:
+        with store.reading() as tx:
+            stored_language, opted_out = tx.contacts.texter_state(number)
     intent = setup.keywords.match(body, prefer=stored_language)
     language = setup.content.pack(intent.language or stored_language).code
     usage.record("sms", intent.name, language=language)
 
     if intent.name == "opt_out":
         with store.transaction() as tx:
-            tx.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
+            tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
         log.info("opt-out from %s", mask_number(number))
         return _silence() if opted_out else _reply(language, ["sms.opted_out"])
     if intent.name == "opt_in":
         with store.transaction() as tx:
-            tx.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
+            tx.contacts.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
         return _reply(language, ["sms.opted_in"])
     if opted_out:
         return _silence()
@@ -124,7 +127,7 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
     setup = _setup()
     if intent.language and intent.language != stored_language and number:
         with get_store().transaction() as tx:
-            tx.set_language(number, intent.language)
+            tx.contacts.set_language(number, intent.language)
     if intent.name == "safety":
         ids = ["sms.safety"]
         if current_app.config.get("HELPLINE_CRISIS_LINE"):
@@ -134,7 +137,8 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         outcome = sending.share_with_caregiver(number, intent.argument, language)
         return _reply(language, [SHARE_TEXTED[outcome]])
     if intent.name == "forget":
-        deleted = get_store().forget(number)
+        with get_store().transaction() as tx:
+            deleted = tx.housekeeping.forget(number)
         log.info("forgot %s: %s", mask_number(number), deleted)
         return _reply(language, ["sms.forget_done"])
     content = setup.content
@@ -152,7 +156,7 @@ def message_status():
     # code. Anything else would be kept as it came (PostgreSQL refuses a NUL byte outright).
     if _MESSAGE_SID.fullmatch(sid) and _STATUS_WORD.fullmatch(status):
         with get_store().transaction() as tx:
-            known = tx.record_delivery_status(
+            known = tx.receipts.record_status(
                 sid, status, error_code if error_code.isascii() and error_code.isdigit() else None)
         if not known:
             log.info("status %s for a message this helpline does not know", status)

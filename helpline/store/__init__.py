@@ -1,8 +1,10 @@
 """The helpline's memory: opt-outs, languages, the SMS outbox, share limits and usage counts.
 
-One module owns the engine, the sessions and every query; views and the worker call the
-``Store`` (``get_store()`` inside the app) and never see a session. SQLite under instance/ by
-default, PostgreSQL via DATABASE_URL, one set of migrations for both.
+The ``Store`` (``get_store()`` inside the app) owns the engine and hands out transactions;
+each topic is a module over a transaction's one session (``tx.contacts``, ``tx.outbox``,
+``tx.receipts``, ``tx.shares``, ``tx.usage``, ``tx.housekeeping``, ``tx.meta``,
+``tx.reports``). Views and the worker never see a session. SQLite under instance/ by default,
+PostgreSQL via DATABASE_URL, one set of migrations for both.
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ import click
 from flask import Flask, current_app
 
 from ..config import local_mode
-from .api import Store
 from .commands import SKIP_START_CHECKS, db_cli, privacy_cli
 from .db import SchemaOutOfDate, database_url
-from .hashing import SecretKeyError, StoreStartupError, resolve_secret_key, split_keys
+from .hashing import (
+    KeyedHash,
+    SecretKeyError,
+    StoreStartupError,
+    resolve_secret_key,
+    split_keys,
+)
 from .models import (
     DELIVERED,
     FAILED,
@@ -30,15 +37,12 @@ from .models import (
     SENT,
     SUPPRESSED,
 )
-from .records import OutboxItem, UsageCount
-from .transaction import (
-    FINAL_STATUSES,
-    MAX_PART_LENGTH,
-    SHARE_RECIPIENT_LIMIT,
-    SHARE_SENDER_LIMIT,
-    ShareLimits,
-    Transaction,
-)
+from .outbox import MAX_PART_LENGTH
+from .receipts import FINAL_STATUSES
+from .records import OutboxActivity, OutboxItem, UsageCount
+from .shares import SHARE_RECIPIENT_LIMIT, SHARE_SENDER_LIMIT, ShareLimits
+from .store import Store
+from .transaction import Transaction
 
 EXTENSION = "helpline.store"
 
@@ -107,8 +111,10 @@ __all__ = [
     "EXTENSION",
     "FAILED",
     "FINAL_STATUSES",
+    "KeyedHash",
     "MAX_PART_LENGTH",
     "OUTBOX_STATES",
+    "OutboxActivity",
     "PENDING",
     "SENDING",
     "SENT",

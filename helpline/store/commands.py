@@ -12,7 +12,7 @@ from ..core.privacy import mask_number
 from .hashing import canonical_number
 
 if TYPE_CHECKING:
-    from .api import Store
+    from .store import Store
 
 #: Set in click's shared ``ctx.meta`` by the db group: load the app without the start-up checks.
 SKIP_START_CHECKS = "helpline.store.skip_start_checks"
@@ -99,7 +99,11 @@ def forget_command(number: str) -> None:
             "e.g. +14155550100",
             param_hint="NUMBER",
         )
-    counts = _store().forget(canonical)
+    store = _store()
+    with store.transaction() as tx:
+        counts = tx.housekeeping.forget(canonical)
+    # The operator is waiting anyway: compact now rather than at the worker's next pass.
+    store.compact()
     click.echo(f"Forgot {mask_number(canonical)}:")
     lines = [
         ("contacts", "contact record (language, opt-in/opt-out history)"),

@@ -58,6 +58,14 @@ def canonical_number(number: str) -> str:
     return text
 
 
+class KeyedHash(str):
+    """A number already hashed with the instance key, standing in for the number.
+
+    What the opt-out spool keeps (it never holds a number). Every lookup accepts one where it
+    accepts a number; it is used as it is, since it cannot be hashed again under old keys.
+    """
+
+
 class NumberHasher:
     """HMAC-SHA256 of the canonical number with the instance key, hex encoded.
 
@@ -72,10 +80,14 @@ class NumberHasher:
         self._old = [k for k in (_as_bytes(o) for o in old_keys) if k and k != self._key]
 
     def hash(self, number: str) -> str:
+        if isinstance(number, KeyedHash):
+            return str(number)
         return _hmac(self._key, canonical_number(number))
 
     def candidates(self, number: str) -> list[str]:
         """The hash under the current key first, then under each old key."""
+        if isinstance(number, KeyedHash):
+            return [str(number)]
         canonical = canonical_number(number)
         return [_hmac(self._key, canonical), *(_hmac(k, canonical) for k in self._old)]
 

@@ -1,4 +1,4 @@
-"""Plain, frozen copies of rows: what the store hands out instead of live ORM objects.
+"""Plain, frozen records: what the store hands out instead of live ORM objects.
 
 Callers (views, the SMS worker) get data that cannot lazy-load, expire or write back, so no
 session ever leaks out of the store.
@@ -48,6 +48,15 @@ class OutboxItem:
             f"OutboxItem(id={self.id}, batch={self.batch!r}, part={self.position}/{self.total}, "
             f"kind={self.kind!r}, state={self.state!r}, attempts={self.attempts})"
         )
+
+
+@dataclass(frozen=True)
+class OutboxActivity:
+    """When a worker last finished a row, and what is waiting for one now."""
+
+    last_finished_at: datetime | None
+    oldest_due_at: datetime | None
+    due: int
 
 
 @dataclass(frozen=True, slots=True)

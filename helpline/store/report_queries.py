@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Engine, Select, cast, func, select
+from sqlalchemy import Date, Select, cast, func, select
 
 from .models import OutboxMessage, UsageEvent
+from .topic import Topic
 
 
 class UsageRow(NamedTuple):
@@ -42,10 +43,10 @@ def bounds(since: date, until: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def _day(engine: Engine, column: Any) -> Any:
+def _day(dialect: str, column: Any) -> Any:
     # SQLite keeps times as text and CAST(... AS DATE) there yields a number (the year);
     # date() gives 'YYYY-MM-DD'. PostgreSQL casts a timestamp to its date.
-    if engine.dialect.name == "sqlite":
+    if dialect == "sqlite":
         return func.date(column)
     return cast(column, Date)
 
@@ -58,10 +59,10 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
-def usage_statement(engine: Engine, since: date, until: date) -> Select:
+def usage_statement(dialect: str, since: date, until: date) -> Select:
     """Real (not simulated) usage events per day and kind, within the period."""
     start, end = bounds(since, until)
-    day = _day(engine, UsageEvent.created_at).label("day")
+    day = _day(dialect, UsageEvent.created_at).label("day")
     keys = (UsageEvent.channel, UsageEvent.kind, UsageEvent.content_id, UsageEvent.language,
             UsageEvent.detail)
     return (
@@ -72,10 +73,10 @@ def usage_statement(engine: Engine, since: date, until: date) -> Select:
     )
 
 
-def outbox_statement(engine: Engine, since: date, until: date) -> Select:
+def outbox_statement(dialect: str, since: date, until: date) -> Select:
     """Real outbox parts per creation day and state; selects no other column."""
     start, end = bounds(since, until)
-    day = _day(engine, OutboxMessage.created_at).label("day")
+    day = _day(dialect, OutboxMessage.created_at).label("day")
     return (
         select(day, OutboxMessage.state, func.count().label("n"))
         .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
@@ -84,13 +85,15 @@ def outbox_statement(engine: Engine, since: date, until: date) -> Select:
     )
 
 
-def usage_rows(engine: Engine, since: date, until: date) -> list[UsageRow]:
-    with engine.connect() as conn:
+class ReportQueries(Topic):
+    """The two grouped reads every report is computed from."""
+
+    def usage_rows(self, since: date, until: date) -> list[UsageRow]:
+        statement = usage_statement(self._tx.dialect, since, until)
         return [UsageRow(_as_date(row[0]), *row[1:6], int(row[6]))
-                for row in conn.execute(usage_statement(engine, since, until))]
+                for row in self._session.execute(statement)]
 
-
-def outbox_rows(engine: Engine, since: date, until: date) -> list[OutboxRow]:
-    with engine.connect() as conn:
+    def outbox_rows(self, since: date, until: date) -> list[OutboxRow]:
+        statement = outbox_statement(self._tx.dialect, since, until)
         return [OutboxRow(_as_date(row[0]), row[1], int(row[2]))
-                for row in conn.execute(outbox_statement(engine, since, until))]
+                for row in self._session.execute(statement)]

@@ -76,7 +76,7 @@ def store_sink(store) -> Callable[[list[dict]], None]:
 
     def write(batch: list[dict]) -> None:
         with store.transaction() as tx:
-            tx.record_events(batch)
+            tx.usage.record(batch)
 
     return write
 

@@ -42,9 +42,9 @@ def test_its_test_call_and_text_are_not_counted_as_real_use(deployment):
     deployment.doctor()
 
     recorder(deployment.app).flush()
-    with deployment.app.app_context():
-        real = get_store().usage_counts()
-        everything = get_store().usage_counts(include_simulated=True)
+    with deployment.app.app_context(), get_store().reading() as tx:
+        real = tx.usage.counts()
+        everything = tx.usage.counts(include_simulated=True)
     assert real == []
     assert {(c.channel, c.kind) for c in everything} >= {("voice", "call_started"),
                                                          ("sms", "help")}
@@ -150,8 +150,8 @@ def test_it_fails_when_the_database_is_behind_the_code(deployment):
 
 def test_it_fails_while_texts_wait_and_no_worker_sends_them(deployment):
     long_ago = datetime.now(UTC) - timedelta(minutes=20)
-    with deployment.app.app_context():
-        get_store().enqueue("+447400123001", ["Your checklist"], kind="text_me", now=long_ago)
+    with deployment.app.app_context(), get_store().transaction() as tx:
+        tx.outbox.enqueue("+447400123001", ["Your checklist"], kind="text_me", now=long_ago)
 
     stuck = deployment.doctor()
     sent = deployment.command("worker", "--once")

@@ -16,7 +16,7 @@ from helpline.golive.twilio_setup import (
     desired_webhooks,
     table,
 )
-from helpline.store.health_queries import OutboxActivity
+from helpline.store import OutboxActivity
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

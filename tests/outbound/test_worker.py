@@ -12,6 +12,7 @@ from helpline.cli import cli
 from helpline.outbound.transport import SendError, TwilioTransport
 from helpline.outbound.worker import MAX_ATTEMPTS, STALE_AFTER, OutboxWorker, backoff
 from helpline.store.models import FAILED, PENDING, SENDING, SENT
+from helpline.store.outbox import Outbox
 
 TO = "+447400123456"
 
@@ -45,7 +46,13 @@ def worker(app, store, clock):
 
 
 def queue(store, clock, parts=("Hello from the helpline",), to=TO):
-    return store.enqueue(to, list(parts), kind="text_me", language="en", now=clock.now)
+    with store.transaction() as tx:
+        return tx.outbox.enqueue(to, list(parts), kind="text_me", language="en", now=clock.now)
+
+
+def opted_out(store, number):
+    with store.reading() as tx:
+        return tx.contacts.is_opted_out(number)
 
 
 def test_it_sends_a_queued_text_through_twilios_api(worker, store, clock, twilio_mock, outbox):
@@ -115,7 +122,7 @@ def test_twilio_saying_unsubscribed_records_the_opt_out(worker, store, clock, tw
 
     worker.run_once()
 
-    assert store.is_opted_out(TO)
+    assert opted_out(store, TO)
     assert twilio_mock.created == []  # the second text was suppressed, not sent
 
 
@@ -138,7 +145,7 @@ def test_a_crash_between_sending_and_recording_does_not_send_twice(worker, store
         raise KeyboardInterrupt("worker killed after Twilio accepted the text")
 
     with monkeypatch.context() as patched:
-        patched.setattr(store, "mark_sent", crash)
+        patched.setattr(Outbox, "mark_sent", crash)
         with pytest.raises(KeyboardInterrupt):
             worker.run_once()
     assert outbox.rows()[0].state == SENDING and len(twilio_mock.created) == 1
@@ -155,7 +162,8 @@ def test_a_crash_between_sending_and_recording_does_not_send_twice(worker, store
 def test_a_crash_before_sending_sends_after_reconciling(worker, store, clock, twilio_mock,
                                                         outbox):
     queue(store, clock)
-    store.claim_due("a worker that died", clock.now)
+    with store.transaction() as tx:
+        tx.outbox.claim_due("a worker that died", clock.now)
 
     clock.advance(STALE_AFTER + timedelta(seconds=1))
     worker.run_once()
@@ -176,7 +184,8 @@ def test_an_unreachable_twilio_is_a_retryable_error(app):
 
 
 def test_the_worker_command_sends_what_is_due(runner, store, twilio_mock):
-    store.enqueue(TO, ["hello"], kind="text_me")
+    with store.transaction() as tx:
+        tx.outbox.enqueue(TO, ["hello"], kind="text_me")
 
     result = runner.invoke(cli, ["worker", "--once"])
 
@@ -196,6 +205,6 @@ def test_an_opt_out_spooled_during_an_outage_is_applied_before_sending(app, stor
 
     worker.run_once()
 
-    assert store.is_opted_out(TO)
+    assert opted_out(store, TO)
     assert twilio_mock.created == []
     assert not optout_spool.pending(spool)

@@ -102,8 +102,8 @@ def test_a_call_sounds_the_same_while_the_database_is_down(pg_app, database):
     proxy.up()
     assert recorder.flush() == counted
     assert pg_app.test_client().get("/readyz").status_code == 200
-    with pg_app.app_context():
-        counts = pg_app.extensions[STORE].usage_counts()
+    with pg_app.app_context(), pg_app.extensions[STORE].reading() as tx:
+        counts = tx.usage.counts()
         screens = sum(c.count for c in counts if c.kind == "screen")
     assert screens == 2 * (len(WALK) + 1)
 
@@ -146,6 +146,11 @@ def test_a_call_sounds_the_same_while_sqlite_is_locked(app, twilio, settings):
 # -- SMS while the database is down ---------------------------------------------------------------
 
 
+def opted_out(store, number: str) -> bool:
+    with store.reading() as tx:
+        return tx.contacts.is_opted_out(number)
+
+
 @pytest.fixture
 def database_file(settings) -> Path:
     return Path(settings["DATABASE_URL"].removeprefix("sqlite:///"))
@@ -154,7 +159,8 @@ def database_file(settings) -> Path:
 def test_stop_is_confirmed_and_kept_while_the_database_is_down(app, twilio, store, outbox,
                                                                database_file, settings):
     texter = Texter(twilio)
-    store.enqueue(texter.number, ["queued before the outage"], kind="text_me")
+    with store.transaction() as tx:
+        tx.outbox.enqueue(texter.number, ["queued before the outage"], kind="text_me")
 
     with sqlite_unavailable(database_file, store):
         stop = texter.send("Stop")
@@ -165,11 +171,11 @@ def test_stop_is_confirmed_and_kept_while_the_database_is_down(app, twilio, stor
     assert other == [sms_words(app, "sms.error")]  # polite, and it says to try again
     assert store.hash_number(texter.number) in spool
     assert "7400123001" not in spool and "+44" not in spool  # a hash, never the number
-    assert not store.is_opted_out(texter.number)  # not yet: the database was down
+    assert not opted_out(store, texter.number)  # not yet: the database was down
 
     Texter(twilio, "+447400123999").send("HELP")  # the next text to arrive replays the spool
 
-    assert store.is_opted_out(texter.number)
+    assert opted_out(store, texter.number)
     assert [row.state for row in outbox.rows()] == [SUPPRESSED]
     assert texter.send("CHECKLIST") == []  # nothing more to this number
     assert Path(settings["INSTANCE_PATH"], SPOOL_FILE).read_text() == ""
@@ -183,7 +189,7 @@ def test_a_spooled_stop_is_applied_at_start_up(app, twilio, store, database_file
     restarted = create_app(settings)
 
     with restarted.app_context():
-        assert restarted.extensions[STORE].is_opted_out(texter.number)
+        assert opted_out(restarted.extensions[STORE], texter.number)
 
 
 def test_start_after_the_outage_wins_over_the_spooled_stop(app, twilio, store, database_file):
@@ -192,7 +198,7 @@ def test_start_after_the_outage_wins_over_the_spooled_stop(app, twilio, store, d
         texter.send("STOP")
 
     assert texter.send("START") == [sms_words(app, "sms.opted_in")]
-    assert not store.is_opted_out(texter.number)
+    assert not opted_out(store, texter.number)
     assert texter.send("QUESTIONS") != []
 
 
@@ -221,7 +227,8 @@ def worker_env(settings: dict, api_url: str) -> dict[str, str]:
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
         app, store, outbox, settings, twilio_mock, holding, moment):
     to = "+447400123456"
-    store.enqueue(to, ["Your checklist, part one"], kind="text_me")
+    with store.transaction() as tx:
+        tx.outbox.enqueue(to, ["Your checklist, part one"], kind="text_me")
     holding.hold(moment)
     env = worker_env(settings, holding.url)
     worker = subprocess.Popen([venv_bin("helpline"), "worker", "--interval", "0.2"], env=env,

@@ -71,8 +71,8 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
                 self.store = app.extensions[STORE]
                 with self.store.transaction() as tx:  # every example starts from nothing
                     for number in NUMBERS:
-                        tx.record_opt_in(number, via="test reset")
-                        tx.suppress_pending(number, "test reset")
+                        tx.contacts.record_opt_in(number, via="test reset")
+                        tx.outbox.suppress_unsent(number, "test reset")
             self.worker = self._worker()
 
         def _worker(self) -> OutboxWorker:
@@ -123,8 +123,8 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
 
         @rule(number=st.sampled_from(NUMBERS))
         def operator_forgets(self, number):
-            with app.app_context():
-                self.store.forget(number)  # keeps the opt-out, by design
+            with app.app_context(), self.store.transaction() as tx:
+                tx.housekeeping.forget(number)  # keeps the opt-out, by design
 
         # -- what the machinery does ------------------------------------------------------
 
@@ -135,7 +135,8 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
 
         @rule()
         def a_worker_dies_after_claiming(self):
-            self.store.claim_due("a worker that was killed", self.clock.now, 3)
+            with self.store.transaction() as tx:
+                tx.outbox.claim_due("a worker that was killed", self.clock.now, 3)
             self.clock.now += STALE_AFTER + timedelta(seconds=1)
 
         @rule()
@@ -160,8 +161,9 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
 
         @invariant()
         def the_store_agrees_with_what_people_said(self):
-            for number, out in self.opted_out.items():
-                assert self.store.is_opted_out(number) == out
+            with self.store.reading() as tx:
+                for number, out in self.opted_out.items():
+                    assert tx.contacts.is_opted_out(number) == out
 
         def teardown(self):
             handed_to_twilio.append(self.checked)

@@ -135,10 +135,7 @@ def walk_events(walk: str, language: str) -> tuple[list[dict], str]:
 
 def _write(store: Store, events: list[dict], when: datetime, simulated: bool) -> None:
     with store.transaction() as tx:
-        for event in events:
-            event = dict(event)
-            tx.record_event(event.pop("channel"), event.pop("kind"), now=when,
-                            simulated=simulated, **event)
+        tx.usage.record({**event, "created_at": when, "simulated": simulated} for event in events)
 
 
 def _outbox(store: Store, when: datetime, state: str, count: int, simulated: bool) -> None:

@@ -7,12 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from helpline.store.report_queries import (
-    outbox_rows,
-    outbox_statement,
-    usage_rows,
-    usage_statement,
-)
+from helpline.store.report_queries import outbox_statement, usage_statement
 
 from .seeding import FIRST_DAY, WEEK, seed_week
 
@@ -20,8 +15,9 @@ from .seeding import FIRST_DAY, WEEK, seed_week
 def test_it_counts_the_week_and_leaves_out_simulated_and_outside_traffic(any_store):
     seed_week(any_store)
 
-    usage = usage_rows(any_store.engine, WEEK[0], WEEK[-1])
-    outbox = outbox_rows(any_store.engine, WEEK[0], WEEK[-1])
+    with any_store.reading() as tx:
+        usage = tx.reports.usage_rows(WEEK[0], WEEK[-1])
+        outbox = tx.reports.outbox_rows(WEEK[0], WEEK[-1])
 
     calls = Counter()
     for row in usage:
@@ -39,22 +35,24 @@ def test_it_counts_the_week_and_leaves_out_simulated_and_outside_traffic(any_sto
 def test_the_day_before_and_after_are_their_own_days(any_store):
     seed_week(any_store)
 
-    before = usage_rows(any_store.engine, FIRST_DAY - timedelta(days=1), FIRST_DAY - timedelta(1))
-    after = usage_rows(any_store.engine, WEEK[-1] + timedelta(days=1), WEEK[-1] + timedelta(1))
+    day_before, day_after = FIRST_DAY - timedelta(days=1), WEEK[-1] + timedelta(days=1)
+    with any_store.reading() as tx:
+        before = tx.reports.usage_rows(day_before, day_before)
+        after = tx.reports.usage_rows(day_after, day_after)
+        outbox_after = tx.reports.outbox_rows(day_after, day_after)
 
     assert {r.day for r in before} == {FIRST_DAY - timedelta(days=1)}
     assert {r.day for r in after} == {WEEK[-1] + timedelta(days=1)}
     assert sum(r.count for r in before if r.kind == "call_started") == 1
-    assert sum(r.count for r in outbox_rows(any_store.engine, WEEK[-1] + timedelta(1),
-                                            WEEK[-1] + timedelta(1))) == 1
+    assert sum(r.count for r in outbox_after) == 1
 
 
 def test_the_queries_never_read_a_number_or_a_message(any_store):
     for dialect in (sqlite.dialect(), postgresql.dialect()):
-        for statement in (usage_statement(any_store.engine, WEEK[0], WEEK[-1]),
-                          outbox_statement(any_store.engine, WEEK[0], WEEK[-1])):
+        for statement in (usage_statement(any_store.dialect, WEEK[0], WEEK[-1]),
+                          outbox_statement(any_store.dialect, WEEK[0], WEEK[-1])):
             sql = str(statement.compile(dialect=dialect))
             for column in ("to_number", "to_hash", "body", "provider_sid", "number_hash"):
                 assert column not in sql
-    outbox = outbox_statement(any_store.engine, WEEK[0], WEEK[-1])
+    outbox = outbox_statement(any_store.dialect, WEEK[0], WEEK[-1])
     assert [c.name for c in outbox.selected_columns] == ["day", "state", "n"]

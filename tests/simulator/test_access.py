@@ -66,8 +66,8 @@ def action_of(answer: dict) -> str:
 
 def usage_counts(app, include_simulated: bool = False):
     recorder(app).flush()
-    with app.app_context():
-        return get_store().usage_counts(include_simulated=include_simulated)
+    with app.app_context(), get_store().reading() as tx:
+        return tx.usage.counts(include_simulated=include_simulated)
 
 
 def test_it_is_open_in_local_mode(local_client):
@@ -145,8 +145,8 @@ def test_it_refuses_a_form_post_from_another_site(local_client):
     response = client.post("/simulator/api/sms", data={"from": CALLER, "body": "STOP"})
 
     assert response.status_code == 400
-    with client.application.app_context():
-        assert not get_store().is_opted_out(CALLER)
+    with client.application.app_context(), get_store().reading() as tx:
+        assert not tx.contacts.is_opted_out(CALLER)
 
 
 def test_simulated_calls_and_texts_are_not_counted_in_usage(operator_settings):

@@ -116,10 +116,9 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     screenshot(page, "simulator-call.png")
 
     recorder(live_helpline.app).flush()
-    with live_helpline.app.app_context():
-        store = get_store()
-        simulated = {(c.kind, c.content_id) for c in store.usage_counts(include_simulated=True)}
-        counted = store.usage_counts()
+    with live_helpline.app.app_context(), get_store().reading() as tx:
+        simulated = {(c.kind, c.content_id) for c in tx.usage.counts(include_simulated=True)}
+        counted = tx.usage.counts()
     assert {("call_started", None), ("screen", "questions.q03"), ("screen", "checklist.pathology"),
             ("text_me", "checklist.pathology"), ("call_ended", None)} <= simulated
     assert counted == []

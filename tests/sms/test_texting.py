@@ -19,6 +19,11 @@ def settings(settings):
     return settings
 
 
+def opted_out(store, number):
+    with store.reading() as tx:
+        return tx.contacts.is_opted_out(number)
+
+
 @pytest.fixture
 def words(app):
     def render(text_id: str, language: str = "en") -> str:
@@ -90,7 +95,7 @@ def test_long_content_is_split_at_item_boundaries_into_numbered_gsm7_parts(texte
 def test_every_opt_out_word_stops_all_texts(texter, words, word, store):
     assert texter.send(word) == [words("sms.opted_out")]
 
-    assert store.is_opted_out(texter.number)
+    assert opted_out(store, texter.number)
     assert texter.send("CHECKLIST") == []
     assert texter.send("HELP") == []
 
@@ -100,7 +105,7 @@ def test_every_opt_out_word_stops_all_texts(texter, words, word, store):
 def test_near_misses_of_stop_do_not_opt_out(texter, store, body):
     texter.send(body)
 
-    assert not store.is_opted_out(texter.number)
+    assert not opted_out(store, texter.number)
 
 
 def test_stop_is_confirmed_once(texter, words):
@@ -113,7 +118,7 @@ def test_start_switches_texts_back_on(texter, words, word, store):
     texter.send("STOP")
 
     assert texter.send(word) == [words("sms.opted_in")]
-    assert not store.is_opted_out(texter.number)
+    assert not opted_out(store, texter.number)
     assert texter.send("CHECKLIST")
 
 
@@ -177,7 +182,8 @@ def test_shares_are_limited_per_sender_and_per_recipient(texter, words):
 
 
 def test_a_recipient_who_opted_out_is_never_messaged(texter, words, store, outbox):
-    store.record_opt_out("+447400123456", via="STOP")
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out("+447400123456", via="STOP")
 
     assert texter.send("SHARE +447400123456") == [words("sms.share_not_sent")]
     assert [r for r in outbox.rows() if r.state == PENDING] == []
@@ -200,14 +206,32 @@ def test_forget_deletes_language_and_pending_sends_but_keeps_an_opt_out(texter, 
 
     texter.send("STOP")
     texter.send("FORGET")
-    assert store.is_opted_out(texter.number)
+    assert opted_out(store, texter.number)
+
+
+def test_forget_answers_at_once_and_leaves_compacting_the_file_to_the_worker(texter, words,
+                                                                             store):
+    def free_pages() -> int:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
+
+    with store.transaction() as tx:  # enough queued texts that deleting them frees whole pages
+        for n in range(60):
+            tx.outbox.enqueue(texter.number, [f"part {n} " + "x" * 200], kind="text_me")
+
+    assert texter.send("FORGET") == [words("sms.forget_done")]
+
+    assert free_pages() > 0  # the webhook did not rewrite the file
+    assert store.housekeeping()["compacted"] == 1  # the worker's next pass does
+    assert free_pages() == 0
 
 
 def test_status_callbacks_are_recorded_and_unknown_ids_still_get_200(twilio, texter, outbox,
                                                                      store):
     texter.send("SHARE +447400123456")
     row = outbox.rows()[0]
-    store.mark_sent(row.id, "SM" + "a" * 32)
+    with store.transaction() as tx:
+        tx.outbox.mark_sent(row.id, "SM" + "a" * 32)
 
     delivered = twilio.post("/sms/status", {"MessageSid": "SM" + "a" * 32,
                                             "MessageStatus": "delivered"})

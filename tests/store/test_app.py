@@ -26,9 +26,11 @@ def test_local_mode_needs_no_settings_at_all(make_app, tmp_path: Path, nums) -> 
         store = get_store()
         assert store.is_embedded
         assert store.current_revision() == store.head_revision()
-        store.record_opt_out(nums.alice, "STOP")
+        with store.transaction() as tx:
+            tx.contacts.record_opt_out(nums.alice, "STOP")
     with make_app().app_context():  # a restart reuses the key: the opt-out still matches
-        assert get_store().is_opted_out(nums.alice)
+        with get_store().reading() as tx:
+            assert tx.contacts.is_opted_out(nums.alice)
 
 
 def test_sqlite_is_migrated_at_start_postgres_is_refused_until_upgraded(
@@ -81,14 +83,15 @@ def test_a_changed_key_refuses_to_start_until_adopted(
 
 def test_old_keys_from_the_settings_allow_a_rotation(store_url: URL, make_app, nums) -> None:
     with make_app(DATABASE_URL=url_of(store_url), HELPLINE_SECRET_KEY=nums.key).app_context():
-        get_store().record_opt_out(nums.alice, "STOP")
+        with get_store().transaction() as tx:
+            tx.contacts.record_opt_out(nums.alice, "STOP")
     rotated = make_app(
         DATABASE_URL=url_of(store_url),
         HELPLINE_SECRET_KEY=nums.other_key,
         HELPLINE_OLD_SECRET_KEYS=nums.key,
     )
-    with rotated.app_context():
-        assert get_store().is_opted_out(nums.alice)
+    with rotated.app_context(), get_store().reading() as tx:
+        assert tx.contacts.is_opted_out(nums.alice)
 
 
 def test_get_store_explains_a_missing_init_app() -> None:
@@ -98,8 +101,10 @@ def test_get_store_explains_a_missing_init_app() -> None:
 
 def test_the_store_works_without_flask(store: Store, nums) -> None:
     """The worker and scripts build a Store from a URL and a key; no app needed."""
-    store.set_language(nums.alice, "ru")
-    assert store.language_of(nums.alice) == "ru"
+    with store.transaction() as tx:
+        tx.contacts.set_language(nums.alice, "ru")
+    with store.reading() as tx:
+        assert tx.contacts.texter_state(nums.alice) == ("ru", False)
     assert store.current_revision() == store.head_revision()
 
 

@@ -15,8 +15,13 @@ def fill_outbox(store: Store, numbers: list[str], rows: int) -> list[int]:
         for index in range(rows // 5):
             to = numbers[index % len(numbers)]
             parts = [f"Question {index}.{part}" for part in range(1, 6)]
-            ids += [item.id for item in tx.enqueue(to, parts, kind="share")]
+            ids += [item.id for item in tx.outbox.enqueue(to, parts, kind="share")]
     return ids
+
+
+def claim(store: Store, worker: str, limit: int):
+    with store.transaction() as tx:
+        return tx.outbox.claim_due(worker, limit=limit)
 
 
 def test_two_workers_never_claim_the_same_row(store: Store, make_store, nums) -> None:
@@ -30,11 +35,12 @@ def test_two_workers_never_claim_the_same_row(store: Store, make_store, nums) ->
     def work(name: str, worker_store: Store) -> None:
         try:
             barrier.wait()
-            while rows := worker_store.claim_due(name, limit=7):
+            while rows := claim(worker_store, name, limit=7):
                 for row in rows:
                     assert row.claimed_by == name
                     claimed[name].append(row.id)
-                    worker_store.mark_sent(row.id, f"SM-{row.id}")
+                    with worker_store.transaction() as tx:
+                        tx.outbox.mark_sent(row.id, f"SM-{row.id}")
                 time.sleep(0.002)  # sending takes a moment: let the other worker in
         except BaseException as exc:
             errors.append(exc)
@@ -50,7 +56,8 @@ def test_two_workers_never_claim_the_same_row(store: Store, make_store, nums) ->
     assert twice == []
     assert sorted(everything) == sorted(ids)
     assert claimed["worker-a"] and claimed["worker-b"], "both workers should have taken rows"
-    assert {store.outbox_item(row).state for row in ids} == {SENT}
+    with store.reading() as tx:
+        assert {tx.outbox.item(row).state for row in ids} == {SENT}
 
 
 def test_a_claim_in_progress_does_not_hand_out_its_rows(
@@ -62,11 +69,11 @@ def test_a_claim_in_progress_does_not_hand_out_its_rows(
     second: list[int] = []
 
     def claim_other() -> None:
-        second.extend(row.id for row in other.claim_due("worker-b", limit=10))
+        second.extend(row.id for row in claim(other, "worker-b", limit=10))
 
     thread = threading.Thread(target=claim_other)
     with store.transaction() as tx:
-        first = [row.id for row in tx.claim_due("worker-a", limit=5)]
+        first = [row.id for row in tx.outbox.claim_due("worker-a", limit=5)]
         thread.start()
         thread.join(5 if backend == "postgres" else 0.5)
         if backend == "postgres":
@@ -77,8 +84,9 @@ def test_a_claim_in_progress_does_not_hand_out_its_rows(
     thread.join(30)
     assert not thread.is_alive()
     assert sorted(first + second) == sorted(ids)
-    for row in first + second:  # finish them, as a worker would
-        store.mark_sent(row, f"SM-{row}")
+    with store.transaction() as tx:
+        for row in first + second:  # finish them, as a worker would
+            tx.outbox.mark_sent(row, f"SM-{row}")
 
 
 def test_concurrent_shares_cannot_beat_the_limit(store: Store, make_store, nums) -> None:
@@ -89,7 +97,8 @@ def test_concurrent_shares_cannot_beat_the_limit(store: Store, make_store, nums)
 
     def share(instance: Store, recipient: str) -> None:
         barrier.wait()
-        results.append(instance.claim_share(nums.alice, recipient))
+        with instance.transaction() as tx:
+            results.append(tx.shares.claim(nums.alice, recipient))
 
     threads = [
         threading.Thread(target=share, args=pair)

@@ -19,7 +19,7 @@ from helpline.store.hashing import (
     resolve_secret_key,
     split_keys,
 )
-from helpline.store.transaction import KEY_FINGERPRINT
+from helpline.store.store import KEY_FINGERPRINT
 
 
 @pytest.mark.parametrize(
@@ -122,13 +122,13 @@ def test_a_configured_key_wins_over_the_file(tmp_path: Path, nums) -> None:
 
 def test_the_first_start_records_the_key_and_later_starts_accept_it(store: Store, nums) -> None:
     with store.transaction() as tx:
-        assert tx.get_meta(KEY_FINGERPRINT) is None  # a new database knows no key yet
+        assert tx.meta.get(KEY_FINGERPRINT) is None  # a new database knows no key yet
     store.check_key()
     with store.transaction() as tx:
-        assert tx.get_meta(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
+        assert tx.meta.get(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
     store.check_key()  # a later start with the same key is accepted and changes nothing
     with store.transaction() as tx:
-        assert tx.get_meta(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
+        assert tx.meta.get(KEY_FINGERPRINT) == NumberHasher(nums.key).fingerprint
 
 
 def test_instances_starting_together_agree_on_the_key(store: Store, make_store) -> None:
@@ -154,7 +154,8 @@ def test_instances_starting_together_agree_on_the_key(store: Store, make_store) 
 
 def test_a_different_key_is_refused_with_the_way_out(store: Store, make_store, nums) -> None:
     store.check_key()
-    store.record_opt_out(nums.alice, "STOP")
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(nums.alice, "STOP")
     other = make_store(nums.other_key)
     with pytest.raises(SecretKeyError) as refused:
         other.check_key()
@@ -162,26 +163,32 @@ def test_a_different_key_is_refused_with_the_way_out(store: Store, make_store, n
     assert "HELPLINE_OLD_SECRET_KEYS" in message and "helpline db adopt-key" in message
     assert other.adopt_key() == NumberHasher(nums.key).fingerprint
     other.check_key()
-    assert not other.is_opted_out(nums.alice)  # the cost of a lost key, made explicit
+    with other.reading() as tx:
+        assert not tx.contacts.is_opted_out(nums.alice)  # the cost of a lost key, made explicit
 
 
 def test_a_rotation_keeps_opt_outs_and_moves_records_to_the_new_key(
     store: Store, make_store, nums
 ) -> None:
     store.check_key()
-    store.record_opt_out(nums.alice, "STOP")
-    store.set_language(nums.bob, "es")
-    store.record_share(nums.bob, nums.carol)
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(nums.alice, "STOP")
+        tx.contacts.set_language(nums.bob, "es")
+        assert tx.shares.claim(nums.bob, nums.carol) is None
 
     rotated = make_store(nums.other_key, old_keys=[nums.key])
     rotated.check_key()
-    assert rotated.is_opted_out(nums.alice)
-    assert rotated.language_of(nums.bob) == "es"
-    assert rotated.share_allowed(nums.dan, nums.carol) == "recipient_limit"
-    rotated.set_language(nums.bob, "fr")  # a write moves the record to the new key
+    with rotated.transaction() as tx:
+        assert tx.contacts.is_opted_out(nums.alice)
+        assert tx.contacts.texter_state(nums.bob) == ("es", False)
+        assert tx.shares.claim(nums.dan, nums.carol) == "recipient_limit"
+    with rotated.transaction() as tx:
+        tx.contacts.set_language(nums.bob, "fr")  # a write moves the record to the new key
 
     new_only = make_store(nums.other_key)
     new_only.check_key()  # the database now expects the new key
-    assert new_only.language_of(nums.bob) == "fr"
-    assert not new_only.is_opted_out(nums.alice)  # never seen since: still under the old key
-    assert rotated.is_opted_out(nums.alice)
+    with new_only.reading() as tx:
+        assert tx.contacts.texter_state(nums.bob) == ("fr", False)
+        assert not tx.contacts.is_opted_out(nums.alice)  # never seen since: under the old key
+    with rotated.reading() as tx:
+        assert tx.contacts.is_opted_out(nums.alice)

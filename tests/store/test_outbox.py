@@ -23,14 +23,25 @@ LATER = NOW + timedelta(minutes=5)
 
 
 def send_one(store: Store, to: str, parts: list[str] | None = None, **kwargs):
-    return store.enqueue(
-        to,
-        parts or ["Checklist (1/2)", "Checklist (2/2)"],
-        kind=kwargs.pop("kind", "text_me"),
-        language="en",
-        now=NOW,
-        **kwargs,
-    )
+    with store.transaction() as tx:
+        return tx.outbox.enqueue(
+            to,
+            parts or ["Checklist (1/2)", "Checklist (2/2)"],
+            kind=kwargs.pop("kind", "text_me"),
+            language="en",
+            now=NOW,
+            **kwargs,
+        )
+
+
+def claim(store: Store, worker: str = "w", now=LATER, limit: int = 10):
+    with store.transaction() as tx:
+        return tx.outbox.claim_due(worker, now=now, limit=limit)
+
+
+def item(store: Store, row_id: int):
+    with store.reading() as tx:
+        return tx.outbox.item(row_id)
 
 
 def test_enqueue_stores_one_row_per_part_in_one_batch(store: Store, nums) -> None:
@@ -52,20 +63,20 @@ def test_enqueue_stores_one_row_per_part_in_one_batch(store: Store, nums) -> Non
         True,
     )
     assert first.next_attempt_at == NOW
-    assert store.outbox_batch(first.batch) == items
+    assert [item(store, i.id) for i in items] == items
     assert nums.alice not in repr(first)
 
 
 @pytest.mark.parametrize("parts", [[], [""], ["x" * 1601]])
 def test_enqueue_refuses_parts_twilio_would_refuse(store: Store, nums, parts) -> None:
-    with pytest.raises(ValueError):
-        store.enqueue(nums.alice, parts, kind="reply")
+    with pytest.raises(ValueError), store.transaction() as tx:
+        tx.outbox.enqueue(nums.alice, parts, kind="reply")
 
 
 def test_claim_takes_due_rows_in_order_and_marks_them(store: Store, nums) -> None:
     items = send_one(store, nums.alice)
     send_one(store, nums.bob, not_before=LATER + timedelta(hours=1))
-    claimed = store.claim_due("worker-1", now=LATER, limit=10)
+    claimed = claim(store, "worker-1", now=LATER, limit=10)
     assert [c.id for c in claimed] == [i.id for i in items]
     for row in claimed:
         assert (row.state, row.claimed_by, row.claimed_at, row.attempts) == (
@@ -75,34 +86,37 @@ def test_claim_takes_due_rows_in_order_and_marks_them(store: Store, nums) -> Non
             1,
         )
         assert row.to_number == nums.alice
-    assert store.claim_due("worker-2", now=LATER) == []
+    assert claim(store, "worker-2", now=LATER) == []
 
 
 def test_claim_respects_the_limit(store: Store, nums) -> None:
     send_one(store, nums.alice, ["a", "b", "c"])
-    assert len(store.claim_due("w", now=LATER, limit=2)) == 2
-    assert len(store.claim_due("w", now=LATER, limit=2)) == 1
+    assert len(claim(store, limit=2)) == 2
+    assert len(claim(store, limit=2)) == 1
 
 
 def test_mark_sent_keeps_the_sid_and_drops_the_number(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    [claimed] = store.claim_due("w", now=LATER)
-    assert store.mark_sent(claimed.id, "SM" + "a" * 32)
-    row = store.outbox_item(item.id)
+    [sent] = send_one(store, nums.alice, ["hello"])
+    [claimed] = claim(store)
+    with store.transaction() as tx:
+        assert tx.outbox.mark_sent(claimed.id, "SM" + "a" * 32)
+    row = item(store, sent.id)
     assert (row.state, row.provider_sid, row.to_number) == (SENT, "SM" + "a" * 32, None)
     assert row.to_hash == store.hash_number(nums.alice)
-    assert store.mark_sent(claimed.id, "SM" + "a" * 32)  # a repeated call is harmless
-    assert not store.mark_sent(claimed.id, "SM" + "b" * 32)
-    assert not store.mark_sent(999_999, "SM" + "c" * 32)
+    with store.transaction() as tx:
+        assert tx.outbox.mark_sent(claimed.id, "SM" + "a" * 32)  # a repeated call is harmless
+        assert not tx.outbox.mark_sent(claimed.id, "SM" + "b" * 32)
+        assert not tx.outbox.mark_sent(999_999, "SM" + "c" * 32)
 
 
 def test_retry_puts_a_claimed_row_back_with_its_error(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    store.claim_due("w", now=LATER)
+    [queued] = send_one(store, nums.alice, ["hello"])
+    claim(store)
     retry_at = LATER + timedelta(minutes=2)
     error = f"HTTP 503 from Twilio while sending to {nums.alice}"
-    assert store.schedule_retry(item.id, error, retry_at, error_code="20503")
-    row = store.outbox_item(item.id)
+    with store.transaction() as tx:
+        assert tx.outbox.schedule_retry(queued.id, error, retry_at, error_code="20503")
+    row = item(store, queued.id)
     assert (row.state, row.next_attempt_at, row.claimed_by, row.error_code) == (
         PENDING,
         retry_at,
@@ -110,50 +124,58 @@ def test_retry_puts_a_claimed_row_back_with_its_error(store: Store, nums) -> Non
         "20503",
     )
     assert "503" in row.last_error and nums.alice not in row.last_error
-    assert store.claim_due("w", now=LATER) == []
-    [again] = store.claim_due("w", now=retry_at)
+    assert claim(store) == []
+    [again] = claim(store, now=retry_at)
     assert again.attempts == 2
-    assert not store.schedule_retry(item.id + 1000, "gone", retry_at)
+    with store.transaction() as tx:
+        assert not tx.outbox.schedule_retry(queued.id + 1000, "gone", retry_at)
 
 
 def test_mark_failed_gives_up_and_drops_the_number(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    store.claim_due("w", now=LATER)
-    assert store.mark_failed(item.id, "21211", "Invalid 'To' Phone Number")
-    row = store.outbox_item(item.id)
+    [queued] = send_one(store, nums.alice, ["hello"])
+    claim(store)
+    with store.transaction() as tx:
+        assert tx.outbox.mark_failed(queued.id, "21211", "Invalid 'To' Phone Number")
+    row = item(store, queued.id)
     assert (row.state, row.error_code, row.to_number) == (FAILED, "21211", None)
-    assert not store.mark_failed(item.id, "21211", "again")
+    with store.transaction() as tx:
+        assert not tx.outbox.mark_failed(queued.id, "21211", "again")
 
 
 def test_an_opt_out_suppresses_what_is_queued(store: Store, nums) -> None:
     items = send_one(store, nums.alice)
     other = send_one(store, nums.bob)
-    assert store.record_opt_out(nums.alice, "STOP") == 2
-    for item in items:
-        row = store.outbox_item(item.id)
+    with store.transaction() as tx:
+        assert tx.contacts.record_opt_out(nums.alice, "STOP") == 2
+    for queued in items:
+        row = item(store, queued.id)
         assert (row.state, row.to_number) == (SUPPRESSED, None)
         assert "STOP" in row.last_error
-    assert [c.id for c in store.claim_due("w", now=LATER)] == [i.id for i in other]
-    assert store.suppress_pending(nums.alice) == 0
+    assert [c.id for c in claim(store)] == [i.id for i in other]
+    with store.transaction() as tx:
+        assert tx.outbox.suppress_unsent(nums.alice) == 0
 
 
 def test_an_opt_out_also_suppresses_parts_a_worker_has_claimed(store: Store, nums) -> None:
     first, second = send_one(store, nums.alice)
-    store.claim_due("w", now=LATER)
-    assert store.record_opt_out(nums.alice, "twilio:21610") == 2
-    row = store.outbox_item(second.id)
+    claim(store)
+    with store.transaction() as tx:
+        assert tx.contacts.record_opt_out(nums.alice, "twilio:21610") == 2
+    row = item(store, second.id)
     assert (row.state, row.to_number) == (SUPPRESSED, None)  # what a worker re-reads
-    assert not store.schedule_retry(second.id, "timeout", LATER)
-    assert not store.mark_failed(second.id, "30003", "unreachable")
-    assert store.mark_sent(first.id, "SM-went-anyway")  # if it did go out, record the truth
-    assert store.outbox_item(first.id).state == SENT
+    with store.transaction() as tx:
+        assert not tx.outbox.schedule_retry(second.id, "timeout", LATER)
+        assert not tx.outbox.mark_failed(second.id, "30003", "unreachable")
+        assert tx.outbox.mark_sent(first.id, "SM-went-anyway")  # if it went out, the truth
+    assert item(store, first.id).state == SENT
 
 
 def test_enqueue_to_an_opted_out_number_sends_nothing(store: Store, nums) -> None:
-    store.record_opt_out(nums.alice, "STOP")
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(nums.alice, "STOP")
     items = send_one(store, nums.alice)
     assert {(i.state, i.to_number) for i in items} == {(SUPPRESSED, None)}
-    assert store.claim_due("w", now=LATER) == []
+    assert claim(store) == []
 
 
 def test_claim_suppresses_rows_whose_recipient_opted_out_meanwhile(store: Store, nums) -> None:
@@ -168,80 +190,92 @@ def test_claim_suppresses_rows_whose_recipient_opted_out_meanwhile(store: Store,
                 updated_at=NOW,
             )
         )
-    assert store.claim_due("w", now=LATER) == []
-    assert {store.outbox_item(i.id).state for i in items} == {SUPPRESSED}
+    assert claim(store) == []
+    assert {item(store, i.id).state for i in items} == {SUPPRESSED}
 
 
 def test_opt_out_and_suppress_commit_together(store: Store, nums) -> None:
     send_one(store, nums.alice)
     with store.transaction() as tx:
-        tx.record_opt_out(nums.alice, "STOP")
-        reply = tx.enqueue(nums.alice, ["You are unsubscribed."], kind="reply")
+        tx.contacts.record_opt_out(nums.alice, "STOP")
+        reply = tx.outbox.enqueue(nums.alice, ["You are unsubscribed."], kind="reply")
     assert reply[0].state == SUPPRESSED
-    assert store.claim_due("w", now=LATER + timedelta(days=1)) == []
+    assert claim(store, now=LATER + timedelta(days=1)) == []
+
+
+def record_status(store: Store, sid: str, status: str, error_code: str | None = None) -> bool:
+    with store.transaction() as tx:
+        return tx.receipts.record_status(sid, status, error_code)
+
+
+def sent_as(store: Store, row_id: int, sid: str) -> None:
+    with store.transaction() as tx:
+        tx.outbox.mark_sent(row_id, sid)
 
 
 def test_delivery_statuses_move_forward_only(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    store.claim_due("w", now=LATER)
-    store.mark_sent(item.id, "SM1")
-    assert store.record_delivery_status("SM1", "sent")
-    assert store.outbox_item(item.id).delivery_status == "sent"
-    assert store.record_delivery_status("SM1", "delivered")
-    assert store.record_delivery_status("SM1", "sent")  # late and out of order: ignored
-    row = store.outbox_item(item.id)
+    [queued] = send_one(store, nums.alice, ["hello"])
+    claim(store)
+    sent_as(store, queued.id, "SM1")
+    assert record_status(store, "SM1", "sent")
+    assert item(store, queued.id).delivery_status == "sent"
+    assert record_status(store, "SM1", "delivered")
+    assert record_status(store, "SM1", "sent")  # late and out of order: ignored
+    row = item(store, queued.id)
     assert (row.state, row.delivery_status, row.to_number) == (DELIVERED, "delivered", None)
 
 
 def test_undelivered_is_final_and_keeps_the_error_code(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    store.claim_due("w", now=LATER)
-    store.mark_sent(item.id, "SM2")
-    assert store.record_delivery_status("SM2", "undelivered", "30003")
-    row = store.outbox_item(item.id)
+    [queued] = send_one(store, nums.alice, ["hello"])
+    claim(store)
+    sent_as(store, queued.id, "SM2")
+    assert record_status(store, "SM2", "undelivered", "30003")
+    row = item(store, queued.id)
     assert (row.state, row.error_code, row.delivery_status) == (FAILED, "30003", "undelivered")
-    assert store.record_delivery_status("SM2", "delivered")  # a final status stays final
-    assert store.outbox_item(item.id).state == FAILED
+    assert record_status(store, "SM2", "delivered")  # a final status stays final
+    assert item(store, queued.id).state == FAILED
 
 
 def test_an_unknown_sid_is_not_an_error(store: Store) -> None:
-    assert store.record_delivery_status("SM-not-ours", "delivered") is False
+    assert record_status(store, "SM-not-ours", "delivered") is False
 
 
 def test_a_callback_that_beats_mark_sent_is_applied_when_the_sid_arrives(
     store: Store, nums
 ) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
-    store.claim_due("w", now=LATER)
-    assert store.record_delivery_status("SM3", "sent") is False
-    assert store.record_delivery_status("SM3", "delivered") is False
-    assert store.record_delivery_status("SM3", "queued") is False  # older: does not win
-    store.mark_sent(item.id, "SM3")
-    row = store.outbox_item(item.id)
+    [queued] = send_one(store, nums.alice, ["hello"])
+    claim(store)
+    assert record_status(store, "SM3", "sent") is False
+    assert record_status(store, "SM3", "delivered") is False
+    assert record_status(store, "SM3", "queued") is False  # older: does not win
+    sent_as(store, queued.id, "SM3")
+    row = item(store, queued.id)
     assert (row.state, row.delivery_status) == (DELIVERED, "delivered")
 
 
 def test_housekeeping_applies_late_receipts_and_expires_old_rows(store: Store, nums) -> None:
     [old] = send_one(store, nums.alice, ["old"])
-    store.claim_due("w", now=LATER)
-    store.mark_sent(old.id, "SM4", now=LATER + timedelta(seconds=1))
+    claim(store)
+    with store.transaction() as tx:
+        tx.outbox.mark_sent(old.id, "SM4", now=LATER + timedelta(seconds=1))
     [late] = send_one(store, nums.bob, ["late"])
-    store.claim_due("w", now=LATER)
+    claim(store)
     with store.transaction() as tx:  # the callback landed in the race window
-        assert tx.record_delivery_status("SM5", "delivered") is False
-        tx.mark_sent(late.id, "SM5", now=LATER + timedelta(days=30))
+        assert tx.receipts.record_status("SM5", "delivered") is False
+        tx.outbox.mark_sent(late.id, "SM5", now=LATER + timedelta(days=30))
     counts = store.housekeeping(now=LATER + timedelta(days=31))
     assert counts["receipts_applied"] == 0  # mark_sent already applied it
     assert counts["outbox_expired"] == 1  # the old sent row; the other was updated now
-    assert store.outbox_item(old.id) is None
-    assert store.outbox_item(late.id).state == DELIVERED
+    assert item(store, old.id) is None
+    assert item(store, late.id).state == DELIVERED
 
 
 def test_stale_sending_finds_rows_a_crashed_worker_left(store: Store, nums) -> None:
-    [item] = send_one(store, nums.alice, ["hello"])
+    [queued] = send_one(store, nums.alice, ["hello"])
     send_one(store, nums.bob, ["fresh"], not_before=LATER + timedelta(minutes=10))
-    store.claim_due("crashed", now=LATER)
-    store.claim_due("alive", now=LATER + timedelta(minutes=10))
-    stale = store.stale_sending(older_than=LATER + timedelta(minutes=5))
-    assert [(s.id, s.claimed_by, s.state) for s in stale] == [(item.id, "crashed", SENDING)]
+    claim(store, "crashed", now=LATER)
+    claim(store, "alive", now=LATER + timedelta(minutes=10))
+    with store.reading() as tx:
+        stale = tx.outbox.stale_sending(older_than=LATER + timedelta(minutes=5))
+    assert [(s.id, s.claimed_by, s.state) for s in stale] == [(queued.id, "crashed", SENDING)]
     assert stale[0].to_number == nums.alice  # still needed to decide: retry or fail

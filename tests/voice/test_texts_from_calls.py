@@ -52,7 +52,8 @@ def test_nine_on_the_main_menu_texts_the_keyword_menu(caller, outbox):
 
 
 def test_after_stop_a_caller_is_told_texts_are_off_and_nothing_is_queued(caller, outbox, store):
-    store.record_opt_out(CALLER, via="STOP")
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(CALLER, via="STOP")
     caller.dial()
 
     screen = caller.press("9")
@@ -106,7 +107,8 @@ def test_two_retypes_the_caregiver_number(caller):
 
 def test_a_caregiver_who_opted_out_is_never_texted_and_the_caller_learns_nothing(
         caller, outbox, store):
-    store.record_opt_out(CAREGIVER, via="STOP")
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(CAREGIVER, via="STOP")
     caller.dial()
     caller.press("3")
     caller.press("8")

@@ -1,0 +1,126 @@
+"""Contacts: whether a number may be texted, and the language it reads.
+
+Plain numbers come in and only keyed hashes are stored. An opt-out is the helpline's most
+important rule, so it is recorded in exactly one place, ``Contacts.record_opt_out``, which also
+suppresses what is queued for the number: a STOP texted in, a STOP Twilio reports (21610) and a
+STOP replayed from the spool after a database outage all come through it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..core.privacy import mask_number
+from .hashing import KeyedHash
+from .models import Contact, utcnow
+from .topic import Topic, clean_text
+
+log = logging.getLogger(__name__)
+
+
+class Contacts(Topic):
+    """Opt-outs, opt-ins and languages, keyed by the number's hash."""
+
+    def is_opted_out(self, number: str) -> bool:
+        """True if any record of the number says STOP: when in doubt, do not text."""
+        return any(contact.opted_out for contact in self.records_of(number))
+
+    def record_opt_out(
+        self,
+        number: str,
+        via: str,
+        now: datetime | None = None,
+        *,
+        said_at: datetime | None = None,
+    ) -> int | None:
+        """Remember that the number (or its ``KeyedHash``) must not be texted; suppress its queue.
+
+        Returns how many queued messages were suppressed. Suppressing here, not in the caller,
+        makes it impossible to record a STOP and still send what was waiting.
+
+        ``said_at`` is for a STOP recorded after the fact (replayed from the spool): if the
+        number said START after that moment, START wins, nothing changes and None is returned.
+        A live STOP never compares times: instances do not share a clock, the flag decides.
+        """
+        if said_at is not None:
+            if self._started_since(number, said_at):
+                return None
+            now = said_at
+        now = now or utcnow()
+        contact = self._contact_for_write(number, now)
+        contact.opted_out = True
+        contact.opted_out_at = now
+        contact.opted_out_via = clean_text(via, 64)
+        reason = f"opted out ({contact.opted_out_via})"
+        suppressed = self._tx.outbox.suppress_unsent(number, reason=reason)
+        log.info("Opt-out recorded for %s via %s.", _shown(number), contact.opted_out_via)
+        return suppressed
+
+    def record_opt_in(self, number: str, via: str, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        self._contact_for_write(number, now)
+        for contact in self.records_of(number, lock=True):  # every record, old keys included
+            contact.opted_out = False
+            contact.opted_in_at = now
+            contact.opted_in_via = clean_text(via, 64)
+        log.info("Opt-in recorded for %s via %s.", _shown(number), clean_text(via, 64))
+
+    def texter_state(self, number: str) -> tuple[str | None, bool]:
+        """(language, opted out) in one query: what every incoming text needs first."""
+        contacts = self.records_of(number)
+        current = self._hasher.hash(number)
+        contacts.sort(key=lambda c: c.number_hash != current)
+        language = next((c.language for c in contacts if c.language), None)
+        return language, any(c.opted_out for c in contacts)
+
+    def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
+        self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)
+
+    def opted_out_among(self, hashes: Iterable[str]) -> set[str]:
+        """Those of these hashes whose number said STOP (the outbox checks claimed rows)."""
+        wanted = set(hashes)
+        if not wanted:
+            return set()
+        stmt = select(Contact.number_hash).where(
+            Contact.number_hash.in_(wanted), Contact.opted_out.is_(True)
+        )
+        return set(self._session.scalars(stmt))
+
+    def records_of(self, number: str, *, lock: bool = False) -> list[Contact]:
+        """The number's rows under the current and old keys (for the store's own topics)."""
+        stmt = select(Contact).where(Contact.number_hash.in_(self._hasher.candidates(number)))
+        if lock:
+            stmt = stmt.with_for_update()
+        return list(self._session.scalars(stmt.order_by(Contact.id)))
+
+    def _started_since(self, number: str, moment: datetime) -> bool:
+        return any(
+            c.opted_in_at is not None and c.opted_in_at >= moment
+            for c in self.records_of(number, lock=True)
+        )
+
+    def _contact_for_write(self, number: str, now: datetime) -> Contact:
+        """The number's contact row, created if new and moved to the current key if old."""
+        current = self._hasher.hash(number)
+        contacts = self.records_of(number, lock=True)
+        if not contacts:
+            # Insert-or-ignore: two instances seeing a new number at once must not collide.
+            self._session.execute(
+                self._insert(Contact)
+                .values(number_hash=current, opted_out=False, created_at=now, updated_at=now)
+                .on_conflict_do_nothing(index_elements=["number_hash"])
+            )
+            contacts = self.records_of(number, lock=True)
+        contact = next((c for c in contacts if c.number_hash == current), contacts[0])
+        if contact.number_hash != current:
+            contact.number_hash = current  # key rotation: re-keyed the first time it is seen
+        return contact
+
+
+def _shown(number: str) -> str:
+    """A number as a log line may show it; a keyed hash has nothing to mask."""
+    return "a spooled number" if isinstance(number, KeyedHash) else mask_number(number)
