@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Imported here, not at the top: each part reads settings in init_app, never at import.
     from . import golive, reports, simulator, sms, store, voice
     from .audio import serving as audio
+    from .outbound import policy
     from .web import content, logs, usage
 
     loaded = content.init_app(app, load_enabled_content(app.config))
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
     the_store = store.init_app(app)
     usage.init_app(app, the_store)
+    policy.init_app(app)  # every text the helpline starts passes it
     audio.init_app(app, loaded.content)  # before voice: the voice flow plays what it lists
     voice.init_app(app)  # /voice
     sms.init_app(app)  # /sms

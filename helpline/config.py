@@ -38,10 +38,21 @@ DEFAULTS: dict[str, Any] = {
     # Earlier keys, comma-separated, while numbers hashed with them are still recognised.
     "HELPLINE_OLD_SECRET_KEYS": "",
     "HELPLINE_TRUSTED_PROXIES": 0,
+    # Where the helpline may send a text it starts (text-me, shares, reminders): ISO country
+    # codes, comma-separated. Empty: the helpline number's country and a short default list.
+    "HELPLINE_SMS_COUNTRIES": "",
+    # Sending limits per UTC day. A small helpline sends a few dozen texts a day: the
+    # helpline-wide total stops a runaway and is not meant to be reached.
+    "HELPLINE_TEXT_ME_PER_DAY": 3,
+    "HELPLINE_SHARES_PER_DAY": 3,
+    "HELPLINE_SHARES_RECEIVED_PER_DAY": 1,
+    "HELPLINE_TEXTS_TO_NUMBER_PER_DAY": 6,
+    "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY": 6,
+    "HELPLINE_TEXTS_PER_DAY": 1000,
     "DATABASE_URL": "",
 }
 
-INT_SETTINGS = {"HELPLINE_TRUSTED_PROXIES"}
+INT_SETTINGS = {name for name, default in DEFAULTS.items() if isinstance(default, int)}
 
 
 class ConfigError(Exception):
@@ -57,10 +68,14 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
     if overrides:
         settings.update(overrides)
     for name in INT_SETTINGS:
+        value = settings[name]
         try:
-            settings[name] = int(settings[name])
+            number = int(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"{name} must be a whole number, not {settings[name]!r}.") from None
+            number = -1
+        if number < 0:
+            raise ConfigError(f"{name} must be a whole number, 0 or more, not {value!r}.")
+        settings[name] = number
     public_url = str(settings["HELPLINE_PUBLIC_URL"]).strip().rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(

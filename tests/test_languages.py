@@ -22,6 +22,7 @@ CONTENT = load_content(REPO / "scripts_content", LANGUAGES)
 @pytest.fixture
 def settings(settings):
     settings["HELPLINE_LANGUAGES"] = ",".join(["en", *OTHERS])
+    settings["HELPLINE_TEXT_ME_PER_DAY"] = 5  # a whole call asks for a text in each section
     return settings
 
 

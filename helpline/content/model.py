@@ -42,7 +42,7 @@ REQUIRED_TEXTS = (
     "menu.main", "menu.transfer", "menu.scripts", "menu.content_keys", "menu.question_keys",
     "nav.last", "nav.first",
     "voice.wrong_key", "voice.no_input", "voice.goodbye_no_input", "voice.goodbye", "voice.error",
-    "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible",
+    "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible", "voice.text_limit",
     "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
     "caregiver.not_sent", "caregiver.limit",
     "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import NumberParseException
 
 
 def region_of(number: str | None) -> str | None:
@@ -51,13 +51,12 @@ def to_e164(text: str | None, default_region: str | None = None, *,
     return None
 
 
-def can_receive_sms(e164: str) -> bool:
-    """False for numbers that are certainly landlines, toll-free or premium."""
-    parsed = phonenumbers.parse(e164, None)
-    kind = phonenumbers.number_type(parsed)
-    return kind not in (
-        PhoneNumberType.FIXED_LINE,
-        PhoneNumberType.TOLL_FREE,
-        PhoneNumberType.PREMIUM_RATE,
-        PhoneNumberType.SHARED_COST,
-    )
+def is_fictional(e164: str | None) -> bool:
+    """A number set aside for films and tests, owned by nobody: Ofcom's 07700 900000-900999
+    and North America's 555-0100 to 555-0199. The simulator uses these, and nothing is ever
+    sent to them."""
+    if not e164:
+        return False
+    if e164.startswith("+447700900"):
+        return len(e164) == 13
+    return len(e164) == 12 and e164.startswith("+1") and e164[5:10] == "55501"

@@ -166,6 +166,7 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
         allow_http=allow_http,
         max_seconds=max_seconds,
         stale_after=timedelta(minutes=stale_minutes),
+        daily_texts=int(config["HELPLINE_TEXTS_PER_DAY"]),
     )
     settings = dict(config)
     doctor = Doctor(

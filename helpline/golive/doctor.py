@@ -54,6 +54,7 @@ class Target:
     max_seconds: float = 1.0
     timeout: float = 5.0
     stale_after: timedelta = timedelta(minutes=5)
+    daily_texts: int = 1000
     #: Filled by the voice check: the audio URLs the first screen plays.
     played: list[str] = field(default_factory=list)
 
@@ -118,6 +119,28 @@ def worker_verdict(activity: OutboxActivity, now: datetime,
                    " is `helpline worker` running with this DATABASE_URL?")
 
 
+#: Refusals in a day that suggest someone is trying to make the helpline text strangers.
+REFUSALS_TO_WORRY = 20
+
+
+def sending_verdict(figures: Mapping[str, int], daily_total: int) -> tuple[bool, str]:
+    """Today's texts against the daily total, and the sending policy's refusals by rule.
+
+    A burst of refusals, or a day close to the total, is how SMS pumping first shows.
+    """
+    sent = figures.get("texts_in_all", 0)
+    refused = {rule.removeprefix("refused:"): count for rule, count in figures.items()
+               if rule.startswith("refused:")}
+    detail = f"{sent} of at most {daily_total} texts started today"
+    if refused:
+        detail += "; refused: " + ", ".join(f"{rule} {count}"
+                                            for rule, count in sorted(refused.items()))
+    if sent >= 0.8 * daily_total or sum(refused.values()) >= REFUSALS_TO_WORRY:
+        return False, (detail + ". That many can mean someone is making the helpline text "
+                       "strangers (SMS pumping): see \"Abuse and limits\" in the README.")
+    return True, detail
+
+
 def _ago(delta: timedelta) -> str:
     seconds = max(int(delta.total_seconds()), 0)
     if seconds < 120:
@@ -158,6 +181,7 @@ class Doctor:
             ("audio", self.audio),
             ("database", self.database),
             ("worker", self.worker),
+            ("sending", self.sending),
             ("twilio number", self.number),
         ]
         results = []
@@ -350,6 +374,18 @@ class Doctor:
         except Exception as exc:
             return CheckResult(name, False, f"outbox unreadable ({type(exc).__name__})")
         ok, detail = worker_verdict(activity, now, self.target.stale_after)
+        return CheckResult(name, ok, detail)
+
+    def sending(self) -> CheckResult:
+        name = "sending"
+        if self.store is None:
+            return CheckResult(name, None, "no database configured for the doctor")
+        try:
+            with self.store.reading() as tx:
+                figures = tx.send_counts.day_figures()
+        except Exception as exc:
+            return CheckResult(name, False, f"sending counts unreadable ({type(exc).__name__})")
+        ok, detail = sending_verdict(figures, self.target.daily_texts)
         return CheckResult(name, ok, detail)
 
     def number(self) -> CheckResult:

@@ -41,8 +41,23 @@ def readyz() -> Response:
     """503 until content, database and schema are all fine; says which one is not."""
     checks = readiness()
     ready = all(value == "ok" for value in checks.values())
-    return _json({"status": "ready" if ready else "not ready", "checks": checks},
-                 200 if ready else 503)
+    body: dict = {"status": "ready" if ready else "not ready", "checks": checks}
+    if ready:
+        body["sending_today"] = sending_today()
+    return _json(body, 200 if ready else 503)
+
+
+def sending_today() -> dict[str, int]:
+    """Texts started today and refusals by rule: figures, not a check (a load balancer must
+    not take the helpline out of service because someone is attacking its texts)."""
+    from ..store import get_store
+
+    try:
+        with get_store().reading() as tx:
+            return tx.send_counts.day_figures()
+    except Exception as exc:  # the figures are a courtesy; readiness was already answered
+        log.warning("readiness: sending figures unreadable: %s", exc)
+        return {}
 
 
 def readiness() -> dict[str, str]:

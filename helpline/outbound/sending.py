@@ -1,8 +1,9 @@
 """Texts the helpline starts: "text me this" from a call, and caregiver shares.
 
-Each one is checked against opt-outs and written to the outbox in one transaction; the worker
-sends it. The outcome is a name (SENT, OPTED_OUT, ...): each channel says it in its own words,
-and it never tells the person who asked anything about a recipient.
+Each one passes the sending policy (where it may go, how many a day), is checked against
+opt-outs and written to the outbox in one transaction; the worker sends it. The outcome is a
+name (SENT, OPTED_OUT, ...): each channel says it in its own words, and it never tells the
+person who asked anything about a recipient.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import logging
 
 from ..core import compose, phone
 from ..core.privacy import mask_number
+from ..core.send_limits import SHARE, TEXT_ME
 from ..store import get_store
 from ..web.content import loaded_content
 from ..web.webhook import is_simulated
+from .policy import current_policy
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ NOT_SENT = "not_sent"
 def text_caller(caller: str | None, text_id: str, language: str) -> str:
     """Queue ``text_id`` (a piece or the menu) to the caller; the outcome name."""
     number = phone.to_e164(caller, strict=False)
-    if number is None or not phone.can_receive_sms(number):
+    if number is None:
         return NOT_POSSIBLE
     loaded = loaded_content()
     pack = loaded.content.pack(language)
@@ -37,6 +40,10 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
     with get_store().transaction() as tx:
         if tx.contacts.is_opted_out(number):
             return OPTED_OUT
+        refused = current_policy().check(tx, TEXT_ME, number, number,
+                                           simulated=is_simulated())
+        if refused is not None:
+            return LIMIT if refused.limit else NOT_POSSIBLE
         tx.outbox.enqueue(number, parts, kind="text_me", language=pack.code,
                           simulated=is_simulated())
     log.info("queued %s for %s (%d part(s))", text_id, mask_number(number), len(parts))
@@ -49,25 +56,24 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
     recipient = phone.to_e164(typed, phone.region_of(sender_number))
     if recipient is None:
         return INVALID
-    if sender_number is None or recipient == sender_number or not phone.can_receive_sms(
-            recipient):
-        return NOT_SENT
     loaded = loaded_content()
     shared = loaded.content.catalogue.shared
-    if shared is None:
+    if sender_number is None or recipient == sender_number or shared is None:
         return NOT_SENT
     pack = loaded.content.pack(language)
     sends = [compose.parts(pack, ids, loaded.values)
              for ids in compose.share_ids(pack, shared.id)]
     with get_store().transaction() as tx:
-        refused = tx.shares.claim(sender_number, recipient)
-        if refused == "sender_limit":
-            return LIMIT
-        if refused is not None or tx.contacts.is_opted_out(recipient):
+        if tx.contacts.is_opted_out(recipient):
             # The sender must not learn whether the recipient opted out or was just sent to.
             return NOT_SENT
+        refused = current_policy().check(tx, SHARE, sender_number, recipient,
+                                           simulated=is_simulated())
+        if refused is not None:
+            return NOT_SENT if refused.about_recipient else LIMIT
         for kind, parts in zip(("share_intro", "share"), sends, strict=True):
             tx.outbox.enqueue(recipient, parts, kind=kind, language=pack.code,
                               simulated=is_simulated())
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT
+

@@ -2,7 +2,7 @@
 
 The ``Store`` (``get_store()`` inside the app) owns the engine and hands out transactions;
 each topic is a module over a transaction's one session (``tx.contacts``, ``tx.outbox``,
-``tx.receipts``, ``tx.shares``, ``tx.usage``, ``tx.housekeeping``, ``tx.meta``,
+``tx.receipts``, ``tx.send_counts``, ``tx.usage``, ``tx.housekeeping``, ``tx.meta``,
 ``tx.reports``). Views and the worker never see a session. SQLite under instance/ by default,
 PostgreSQL via DATABASE_URL, one set of migrations for both.
 """
@@ -40,7 +40,6 @@ from .models import (
 from .outbox import MAX_PART_LENGTH
 from .receipts import FINAL_STATUSES
 from .records import OutboxActivity, OutboxItem, UsageCount
-from .shares import SHARE_RECIPIENT_LIMIT, SHARE_SENDER_LIMIT, ShareLimits
 from .store import Store
 from .transaction import Transaction
 
@@ -118,13 +117,10 @@ __all__ = [
     "PENDING",
     "SENDING",
     "SENT",
-    "SHARE_RECIPIENT_LIMIT",
-    "SHARE_SENDER_LIMIT",
     "SUPPRESSED",
     "OutboxItem",
     "SchemaOutOfDate",
     "SecretKeyError",
-    "ShareLimits",
     "Store",
     "StoreStartupError",
     "Transaction",

@@ -108,7 +108,6 @@ def forget_command(number: str) -> None:
     lines = [
         ("contacts", "contact record (language, opt-in/opt-out history)"),
         ("contact_details", "language and opt-in history (cleared from the kept opt-out)"),
-        ("share_log", "caregiver-share records (as sender or recipient)"),
         ("outbox_unsent", "unsent messages (cancelled)"),
         ("outbox_sent", "records of messages already sent"),
     ]
@@ -120,7 +119,8 @@ def forget_command(number: str) -> None:
     if counts["opt_out_kept"]:
         click.echo("Kept: the opt-out, so this number is never texted again.")
     click.echo(
-        "Usage counts are anonymous and hold nothing about the number. Database backups made "
+        "Usage counts are anonymous and hold nothing about the number; today's sending-limit "
+        "counts cannot be linked to it and end with the day. Database backups made "
         "before now, and Twilio's own message logs, still do: delete those separately if the "
         "request covers them."
     )

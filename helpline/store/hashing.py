@@ -91,6 +91,13 @@ class NumberHasher:
         canonical = canonical_number(number)
         return [_hmac(self._key, canonical), *(_hmac(k, canonical) for k in self._old)]
 
+    def candidates_for(self, purpose: str, number: str) -> list[str]:
+        """Keyed hashes of the number that match no other purpose's: ``purpose`` salts them
+        (e.g. a day and a limit), so they link to nothing outside it. Current key first."""
+        message = f"{purpose}|{canonical_number(number)}".encode()
+        return [hmac.new(key, message, hashlib.sha256).hexdigest()
+                for key in (self._key, *self._old)]
+
     @property
     def fingerprint(self) -> str:
         """A short, one-way id of the current key, stored to notice a changed key at start-up."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.privacy import mask_number
 from .models import (
@@ -20,7 +20,6 @@ from .models import (
     SUPPRESSED,
     UNSENT_STATES,
     OutboxMessage,
-    ShareLog,
     utcnow,
 )
 from .topic import Topic
@@ -36,7 +35,6 @@ FORGOTTEN_AT = "forgotten_at"
 FORGET_COUNTS = (
     "contacts",
     "contact_details",
-    "share_log",
     "outbox_unsent",
     "outbox_sent",
     "opt_out_kept",
@@ -52,8 +50,9 @@ class Housekeeping(Topic):
         """Delete everything keyed to the number except an opt-out, which must outlive it.
 
         Returns counts: ``contacts`` deleted, ``contact_details`` (language, opt-in history)
-        cleared from a kept opt-out, ``share_log`` rows (as sender or recipient),
-        ``outbox_unsent`` and ``outbox_sent`` rows, and ``opt_out_kept`` (0 or 1).
+        cleared from a kept opt-out, ``outbox_unsent`` and ``outbox_sent`` rows, and
+        ``opt_out_kept`` (0 or 1). Sending-limit counts stay: they cannot be linked to the
+        number, end with their day, and must not be reset by asking to be forgotten.
         """
         hashes = self._hasher.candidates(number)
         self._lock_numbers(hashes[0])
@@ -79,9 +78,6 @@ class Housekeeping(Topic):
             keep.opted_in_at = keep.opted_in_via = None
             counts["opt_out_kept"] = 1
             self._session.flush()
-        counts["share_log"] = self._delete(
-            ShareLog, or_(ShareLog.sender_hash.in_(hashes), ShareLog.recipient_hash.in_(hashes))
-        )
         to_them = OutboxMessage.to_hash.in_(hashes)
         counts["outbox_unsent"] = self._delete(
             OutboxMessage, to_them, OutboxMessage.state.in_(UNSENT_STATES)
@@ -92,11 +88,11 @@ class Housekeeping(Topic):
         return counts
 
     def clean_up(self, now: datetime | None = None, *, keep_days: int = 30) -> dict[str, int]:
-        """Late receipts applied, old receipts, shares and finished sends deleted."""
+        """Late receipts applied, old receipts, sending counts and finished sends deleted."""
         now = now or utcnow()
         counts = {"receipts_applied": self._tx.receipts.apply_waiting(now)}
         counts["receipts_expired"] = self._tx.receipts.expire(now - timedelta(days=2))
-        counts["share_log_expired"] = self._tx.shares.expire(now)
+        counts["send_counts_expired"] = self._tx.send_counts.expire(now)
         counts["outbox_expired"] = self._delete(
             OutboxMessage,
             OutboxMessage.state.in_(_FINISHED),

@@ -165,19 +165,22 @@ class UsageEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class ShareLog(Base):
-    """One caregiver share, kept a day or two to rate-limit senders and protect recipients."""
+class SendCount(Base):
+    """How many texts one limit counted on one day, for one number or for the whole helpline.
 
-    __tablename__ = "share_log"
-    __table_args__ = (
-        Index("ix_share_log_sender_hash_created_at", "sender_hash", "created_at"),
-        Index("ix_share_log_recipient_hash_created_at", "recipient_hash", "created_at"),
-    )
+    ``key`` is a keyed hash of the day, the limit and the number: it matches no other table's
+    hash and no other day's, so it cannot be linked to a contact, and FORGET cannot (and must
+    not) reset a limit. Rows are dropped once their day is over; nothing outlives the window.
+    The helpline-wide counts, and the counts of texts refused, have no number: their key is
+    the day and the rule in plain, so doctor can read them.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sender_hash: Mapped[str] = mapped_column(String(64))
-    recipient_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "send_counts"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), index=True)
+    rule: Mapped[str] = mapped_column(String(48))
+    count: Mapped[int] = mapped_column(default=0)
 
 
 class StoreMeta(Base):

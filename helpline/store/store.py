@@ -1,4 +1,4 @@
-"""The Store: owns the engine, the number hasher and the share limits; hands out transactions.
+"""The Store: owns the engine, the number hasher; hands out transactions.
 
 Usable with or without Flask (the worker and scripts build one from a URL and a key). What is
 stored is reached through a transaction's topics (``tx.contacts``, ``tx.outbox``, ...); the
@@ -21,7 +21,6 @@ from ..core.privacy import mask_numbers
 from . import db
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
-from .shares import ShareLimits
 from .transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -39,13 +38,11 @@ class Store:
         key: str | bytes,
         *,
         old_keys: Iterable[str | bytes] = (),
-        share_limits: ShareLimits | None = None,
         engine_options: dict[str, Any] | None = None,
     ) -> None:
         self.engine: Engine = db.make_engine(url, **(engine_options or {}))
         self._writer = db.writer(self.engine)
         self._hasher = NumberHasher(key, old_keys)
-        self._limits = share_limits or ShareLimits()
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -71,7 +68,7 @@ class Store:
         On SQLite it takes the write lock at once (BEGIN IMMEDIATE); keep it short.
         """
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield Transaction(session, self._hasher, self._limits)
+            yield Transaction(session, self._hasher)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
@@ -81,7 +78,7 @@ class Store:
         not queue behind writers.
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield Transaction(session, self._hasher, self._limits)
+            yield Transaction(session, self._hasher)
 
     def hash_number(self, number: str) -> str:
         """The keyed hash stored for a number; needs no database (the opt-out spool uses it)."""
@@ -131,7 +128,7 @@ class Store:
             "longer be recognised, so the helpline will not start. If you are rotating the key, "
             "put the previous one in HELPLINE_OLD_SECRET_KEYS. If the old key is lost for "
             "good, run `helpline db adopt-key` to accept that earlier opt-outs, languages and "
-            "share limits can no longer be matched."
+            "today's sending limits can no longer be matched."
         )
 
     def adopt_key(self) -> str | None:
@@ -146,7 +143,7 @@ class Store:
     def housekeeping(self, now: datetime | None = None, *, keep_days: int = 30) -> dict[str, int]:
         """Periodic clean-up for the worker (every few minutes is plenty).
 
-        Applies late delivery receipts, expires old share records and finished messages, and
+        Applies late delivery receipts, expires old sending counts and finished messages, and
         on SQLite compacts the file when a number may linger in its free space: one was
         forgotten, or a message dropped its recipient, since the last compaction.
         """

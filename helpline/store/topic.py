@@ -1,6 +1,6 @@
 """What every topic of the store stands on: the transaction's session and its number hasher.
 
-A topic (contacts, outbox, receipts, shares, usage, housekeeping, meta, reports) is a small
+A topic (contacts, outbox, receipts, send counts, usage, housekeeping, meta, reports) is a small
 class over the one session of a ``Transaction``; topics reach each other through it, so work
 that spans two of them (an opt-out that suppresses queued texts) still commits as one.
 """

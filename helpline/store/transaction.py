@@ -22,7 +22,7 @@ from .meta import Meta
 from .outbox import Outbox
 from .receipts import Receipts
 from .report_queries import ReportQueries
-from .shares import ShareLimits, Shares
+from .send_counts import SendCounts
 from .usage_events import UsageEvents
 
 
@@ -33,10 +33,9 @@ class Transaction:
     reference cycle keeps a finished transaction's session alive.
     """
 
-    def __init__(self, session: Session, hasher: NumberHasher, share_limits: ShareLimits) -> None:
+    def __init__(self, session: Session, hasher: NumberHasher) -> None:
         self.session = session
         self.hasher = hasher
-        self.share_limits = share_limits
         self.dialect = session.get_bind().dialect.name
 
     @property
@@ -52,8 +51,8 @@ class Transaction:
         return Receipts(self)
 
     @property
-    def shares(self) -> Shares:
-        return Shares(self)
+    def send_counts(self) -> SendCounts:
+        return SendCounts(self)
 
     @property
     def usage(self) -> UsageEvents:

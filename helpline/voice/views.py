@@ -35,7 +35,8 @@ EXTENSION = "helpline.voice"
 
 #: What a caller hears after asking for a text, by the outbound outcome.
 TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
-                  sending.NOT_POSSIBLE: "voice.text_not_possible"}
+                  sending.NOT_POSSIBLE: "voice.text_not_possible",
+                  sending.LIMIT: "voice.text_limit"}
 SHARE_SPOKEN = {sending.SENT: "caregiver.sent", sending.INVALID: "caregiver.invalid",
                 sending.LIMIT: "caregiver.limit", sending.NOT_SENT: "caregiver.not_sent"}
 

@@ -20,7 +20,7 @@ from ..twilio_mock import free_port
 from .conftest import Deployment, lines_by_check
 
 ALL_CHECKS = ["public URL", "ready", "signatures", "voice webhook", "sms webhook", "audio",
-              "database", "worker", "twilio number"]
+              "database", "worker", "sending", "twilio number"]
 
 
 def failed(result) -> dict[str, str]:

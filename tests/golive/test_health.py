@@ -23,6 +23,7 @@ def test_it_is_ready_with_content_loaded_and_the_database_current(client):
     assert response.get_json() == {
         "status": "ready",
         "checks": {"content": "ok", "database": "ok", "migrations": "ok"},
+        "sending_today": {},
     }
 
 

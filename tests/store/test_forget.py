@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import URL, func, select
 
 from helpline.store import SENT, SUPPRESSED, Store
-from helpline.store.models import Contact, OutboxMessage, ShareLog
+from helpline.store.models import Contact, OutboxMessage
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -20,12 +20,9 @@ def count(store: Store, model: type, *where) -> int:
 
 
 def remember_everything(store: Store, nums) -> None:
-    """Alice texted, chose Spanish, shared twice, was shared with, and has messages."""
+    """Alice texted, chose Spanish, and has messages."""
     with store.transaction() as tx:
         tx.contacts.set_language(nums.alice, "es")
-        for sender, recipient in ((nums.alice, nums.bob), (nums.alice, nums.carol),
-                                  (nums.dan, nums.alice), (nums.dan, nums.erin)):  # the last stays
-            assert tx.shares.claim(sender, recipient, now=T0) is None
         [sent] = tx.outbox.enqueue(nums.alice, ["sent already"], kind="text_me", now=T0)
         tx.outbox.claim_due("w", now=T0)
         tx.outbox.mark_sent(sent.id, "SM-sent")
@@ -49,14 +46,12 @@ def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
     assert counts == {
         "contacts": 1,
         "contact_details": 0,
-        "share_log": 3,
         "outbox_unsent": 2,
         "outbox_sent": 1,
         "opt_out_kept": 0,
     }
     alice = store.hash_number(nums.alice)
     assert count(store, Contact) == 0
-    assert count(store, ShareLog) == 1
     assert count(store, OutboxMessage, OutboxMessage.to_hash == alice) == 0
     assert count(store, OutboxMessage) == 1
     assert texter_state(store, nums.alice) == (None, False)  # language gone, never opted out
@@ -115,11 +110,11 @@ def test_forget_command_reports_what_it_deleted(
     result = run_cli(factory, "privacy", "forget", "+1 415 555 0101")
     assert result.exit_code == 0, result.output
     assert "Forgot +1******0101" in result.output
-    assert "caregiver-share records" in result.output
+    assert "unsent messages (cancelled)" not in result.output  # suppressed by the STOP
+    assert "records of messages already sent" in result.output
     assert "Kept: the opt-out" in result.output
     assert nums.alice not in result.output
     assert texter_state(store, nums.alice)[1]
-    assert count(store, ShareLog) == 1
     assert count(store, OutboxMessage, OutboxMessage.state == SENT) == 0
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpline.config import DEFAULTS
+from helpline.core.send_limits import SHARE, claims, configured_limits
 from helpline.store import SecretKeyError, Store
 from helpline.store.hashing import (
     KEY_FILE,
@@ -20,6 +22,8 @@ from helpline.store.hashing import (
     split_keys,
 )
 from helpline.store.store import KEY_FINGERPRINT
+
+LIMITS = configured_limits(DEFAULTS)  # 3 shares sent and 1 received a day
 
 
 @pytest.mark.parametrize(
@@ -174,14 +178,14 @@ def test_a_rotation_keeps_opt_outs_and_moves_records_to_the_new_key(
     with store.transaction() as tx:
         tx.contacts.record_opt_out(nums.alice, "STOP")
         tx.contacts.set_language(nums.bob, "es")
-        assert tx.shares.claim(nums.bob, nums.carol) is None
+        assert tx.send_counts.take(claims(LIMITS, SHARE, nums.bob, nums.carol)) is None
 
     rotated = make_store(nums.other_key, old_keys=[nums.key])
     rotated.check_key()
     with rotated.transaction() as tx:
         assert tx.contacts.is_opted_out(nums.alice)
         assert tx.contacts.texter_state(nums.bob) == ("es", False)
-        assert tx.shares.claim(nums.dan, nums.carol) == "recipient_limit"
+        assert tx.send_counts.take(claims(LIMITS, SHARE, nums.dan, nums.carol)) == "shares_to"
     with rotated.transaction() as tx:
         tx.contacts.set_language(nums.bob, "fr")  # a write moves the record to the new key
 

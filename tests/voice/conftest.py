@@ -69,7 +69,7 @@ class Screen:
 class Caller:
     """Places a call and presses keys, as Twilio would post them."""
 
-    def __init__(self, twilio, app, number: str = "+447700900123"):
+    def __init__(self, twilio, app, number: str = "+447400123123"):
         self.twilio = twilio
         self.app = app
         self.number = number

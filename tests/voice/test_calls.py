@@ -184,7 +184,7 @@ def test_local_mode_accepts_unsigned_requests(settings):
     settings["TWILIO_AUTH_TOKEN"] = ""
     client = create_app(settings).test_client()
 
-    response = client.post("/voice", data={"CallSid": "CA1", "From": "+447700900123"})
+    response = client.post("/voice", data={"CallSid": "CA1", "From": "+447400123123"})
 
     assert response.status_code == 200
     assert b"<Gather" in response.data

@@ -9,7 +9,7 @@ from helpline.core.prompts import deployment_values
 from helpline.store.models import PENDING
 from helpline.web.content import current_content
 
-CALLER = "+447700900123"
+CALLER = "+447400123123"
 CAREGIVER = "+447400123456"
 
 

@@ -1,0 +1,94 @@
+"""The one sending policy every text the helpline starts passes: where it may go, how many.
+
+Text-me, caregiver shares and reminders all ask ``check`` inside the transaction that queues
+the text, so a refusal and a count are never out of step with the queue. Refusals are logged
+(masked) and counted per day for ``helpline doctor`` and ``/readyz``, where an operator sees an
+attack begin.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from ..config import ConfigError
+from ..core import destinations, phone
+from ..core.privacy import mask_number
+from ..core.send_limits import Limit, claims, configured_limits
+from ..store.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+_EXTENSION = "helpline.sending_policy"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a send was refused: ``rule`` is a limit's rule or a destination reason."""
+
+    rule: str
+    limit: bool
+
+    @property
+    def about_recipient(self) -> bool:
+        """A refusal the person who asked must not learn of (it is about someone else)."""
+        return not self.limit or self.rule.endswith("_to")
+
+
+@dataclass(frozen=True)
+class SendingPolicy:
+    """Allowed destination regions and the daily limits, read once from the settings."""
+
+    regions: frozenset[str]
+    limits: tuple[Limit, ...]
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> SendingPolicy:
+        try:
+            regions = destinations.parse_countries(
+                str(settings.get("HELPLINE_SMS_COUNTRIES") or ""),
+                settings.get("TWILIO_FROM_NUMBER"))
+        except ValueError as exc:
+            raise ConfigError(
+                f"HELPLINE_SMS_COUNTRIES lists {exc}, which is not a country code. Use ISO "
+                "codes separated by commas, e.g. HELPLINE_SMS_COUNTRIES=GB,IE,US."
+            ) from None
+        return cls(regions, configured_limits(settings))
+
+    def destination_refusal(self, number: str) -> Refusal | None:
+        reason = destinations.refusal(number, self.regions)
+        return Refusal(reason, limit=False) if reason else None
+
+    def check(self, tx: Transaction, kind: str, origin: str | None, destination: str, *,
+              simulated: bool = False) -> Refusal | None:
+        """None when the text may be queued (its counts are taken), else why not.
+
+        Simulated traffic (never sent) may use fictional numbers and takes nothing of the
+        helpline's daily total.
+        """
+        refused = None
+        if not (simulated and phone.is_fictional(destination)):
+            refused = self.destination_refusal(destination)
+        if refused is not None:
+            tx.send_counts.count_refusal(refused.rule)
+        else:
+            wanted = [claim for claim in claims(self.limits, kind, origin, destination)
+                      if not (simulated and claim.number is None)]
+            rule = tx.send_counts.take(wanted)
+            refused = Refusal(rule, limit=True) if rule else None
+        if refused is not None:
+            log.warning("refused a %s text to %s: %s", kind, mask_number(destination),
+                        refused.rule)
+        return refused
+
+
+def init_app(app: Flask) -> SendingPolicy:
+    policy = SendingPolicy.from_settings(app.config)
+    app.extensions[_EXTENSION] = policy
+    return policy
+
+
+def current_policy() -> SendingPolicy:
+    return current_app.extensions[_EXTENSION]
