@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # Earlier keys, comma-separated, while numbers hashed with them are still recognised.
     "HELPLINE_OLD_SECRET_KEYS": "",
     "HELPLINE_TRUSTED_PROXIES": 0,
+    # Set to 1 to try the helpline on one machine while Twilio credentials are in the
+    # environment: webhooks unsigned, nothing sent. Without any credential it is implied.
+    "HELPLINE_LOCAL_MODE": "",
     # Where the helpline may send a text it starts (text-me, shares, reminders): ISO country
     # codes, comma-separated. Empty: the helpline number's country and a short default list.
     "HELPLINE_SMS_COUNTRIES": "",
@@ -76,11 +80,15 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         if number < 0:
             raise ConfigError(f"{name} must be a whole number, 0 or more, not {value!r}.")
         settings[name] = number
+    _refuse_unsigned_credentials(settings)
     public_url = str(settings["HELPLINE_PUBLIC_URL"]).strip().rstrip("/")
-    if public_url and not public_url.startswith(("http://", "https://")):
+    plain_http_allowed = local_mode(settings) or _is_loopback(public_url)
+    if public_url and not public_url.startswith(
+            ("https://", "http://") if plain_http_allowed else "https://"):
         raise ConfigError(
             f"HELPLINE_PUBLIC_URL must start with https:// (it is {public_url!r}). "
             "Set it to the address Twilio uses to reach this server, e.g. https://help.example.org."
+            " Twilio's requests, and the numbers in them, must not cross the internet in clear."
         )
     settings["HELPLINE_PUBLIC_URL"] = public_url
     settings["HELPLINE_AUDIO_BASE_URL"] = str(settings["HELPLINE_AUDIO_BASE_URL"]).rstrip("/")
@@ -96,6 +104,36 @@ def requested_languages(value: str) -> tuple[list[str], bool]:
 
 
 def local_mode(settings: Mapping[str, Any]) -> bool:
-    """Without an auth token nothing can be signed or verified: the helpline runs locally."""
+    """Without an auth token nothing can be signed or verified: the helpline runs locally,
+    accepts unsigned webhooks and sends nothing (texts show in the simulator)."""
     return not settings.get("TWILIO_AUTH_TOKEN")
+
+
+#: Settings that reach a Twilio account. Any of them without the auth token would send real
+#: texts from a server that accepts unsigned webhooks from anyone.
+TWILIO_CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_API_KEY_SID", "TWILIO_API_KEY_SECRET")
+
+
+def _refuse_unsigned_credentials(settings: Mapping[str, Any]) -> None:
+    if settings.get("TWILIO_AUTH_TOKEN") or _is_true(settings.get("HELPLINE_LOCAL_MODE")):
+        return
+    present = [name for name in TWILIO_CREDENTIALS if settings.get(name)]
+    if present:
+        raise ConfigError(
+            f"{' and '.join(present)} {'is' if len(present) == 1 else 'are'} set but "
+            "TWILIO_AUTH_TOKEN is not, so webhook signatures could not be checked. Set "
+            "TWILIO_AUTH_TOKEN (Twilio Console > Account > API keys & tokens) to run in "
+            "production; to try the helpline on this machine instead, unset the Twilio "
+            "settings or set HELPLINE_LOCAL_MODE=1 (then nothing is sent)."
+        )
+
+
+def _is_true(value: Any) -> bool:
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _is_loopback(url: str) -> bool:
+    """A URL only this machine can reach: Twilio cannot, so http:// hides nothing there."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "127.0.0.1", "::1")
 

@@ -57,6 +57,7 @@ def test_it_refuses_to_start_on_broken_content_naming_file_id_and_problem(settin
     [
         ("HELPLINE_PUBLIC_URL", "helpline.example.org", "must start with https://"),
         ("HELPLINE_TRUSTED_PROXIES", "two", "must be a whole number"),
+        ("HELPLINE_PUBLIC_URL", "http://helpline.example.org", "must start with https://"),
     ],
 )
 def test_it_refuses_settings_it_cannot_use(settings, name, value, complaint):
@@ -64,6 +65,36 @@ def test_it_refuses_settings_it_cannot_use(settings, name, value, complaint):
 
     with pytest.raises(ConfigError, match=complaint):
         create_app(settings)
+
+
+@pytest.mark.parametrize("credentials", [
+    {"TWILIO_API_KEY_SID": "SK" + "1" * 32, "TWILIO_API_KEY_SECRET": "secret"},
+    {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32},
+])
+def test_twilio_credentials_without_the_auth_token_refuse_to_start(settings, credentials):
+    """Unsigned webhooks accepted while real texts go out: the review's attack."""
+    settings.update({"TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": "", **credentials})
+
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not.*HELPLINE_LOCAL_MODE=1"):
+        create_app(settings)
+
+
+def test_explicit_local_mode_with_credentials_sends_nothing(settings):
+    from helpline.outbound.transport import LocalTransport, transport_for
+
+    settings.update(TWILIO_AUTH_TOKEN="", TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+                    TWILIO_API_KEY_SID="SK" + "1" * 32, TWILIO_API_KEY_SECRET="secret",
+                    HELPLINE_LOCAL_MODE="1")
+
+    app = create_app(settings)
+
+    assert app.config["LOCAL_MODE"]
+    assert isinstance(transport_for(app.config), LocalTransport)
+
+
+def test_plain_http_is_allowed_only_where_twilio_cannot_reach(settings):
+    settings["HELPLINE_PUBLIC_URL"] = "http://127.0.0.1:8000"
+    assert create_app(settings).config["HELPLINE_PUBLIC_URL"] == "http://127.0.0.1:8000"
 
 
 def test_settings_come_from_the_environment_and_the_mapping_wins(settings, monkeypatch):
@@ -78,7 +109,7 @@ def test_settings_come_from_the_environment_and_the_mapping_wins(settings, monke
 
 
 def test_without_an_auth_token_it_runs_in_local_mode(settings):
-    settings["TWILIO_AUTH_TOKEN"] = ""
+    settings.update(TWILIO_AUTH_TOKEN="", TWILIO_ACCOUNT_SID="")
 
     assert create_app(settings).config["LOCAL_MODE"] is True
 

@@ -28,7 +28,8 @@ def worker_command(once: bool, interval: float) -> None:
     """
     transport = transport_for(current_app.config)
     if isinstance(transport, LocalTransport):
-        click.echo("No Twilio account configured: texts will be logged, not sent.")
+        click.echo("Local mode (no Twilio account, or no TWILIO_AUTH_TOKEN): texts will be "
+                   "logged, not sent.")
     worker = OutboxWorker(get_store(), transport,
                           spool=optout_spool.spool_path(current_app.instance_path))
     if once:

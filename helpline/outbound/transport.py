@@ -125,8 +125,8 @@ class LocalTransport:
 
 
 def transport_for(settings: Mapping[str, object]) -> Transport:
-    """Twilio when an account is configured, else the local stand-in."""
-    if settings.get("TWILIO_ACCOUNT_SID") and (
-            settings.get("TWILIO_AUTH_TOKEN") or settings.get("TWILIO_API_KEY_SID")):
+    """Twilio when an account is configured in production, else the local stand-in: in local
+    mode (no auth token) nothing is ever sent, whatever other credentials are set."""
+    if settings.get("TWILIO_ACCOUNT_SID") and settings.get("TWILIO_AUTH_TOKEN"):
         return TwilioTransport(settings)
     return LocalTransport()

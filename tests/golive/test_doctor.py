@@ -89,7 +89,7 @@ def test_it_fails_a_webhook_slower_than_the_limit(deployment):
 
 
 def test_it_fails_when_the_server_runs_without_an_auth_token(settings, numbers):
-    open_server = Deployment({**settings, "TWILIO_AUTH_TOKEN": ""})
+    open_server = Deployment({**settings, "TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": ""})
     try:
         result = open_server.doctor("--no-twilio", TWILIO_AUTH_TOKEN=AUTH_TOKEN)
     finally:

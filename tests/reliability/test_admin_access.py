@@ -93,7 +93,7 @@ def test_the_right_password_is_never_slowed_and_clears_the_count(settings, delay
 
 
 def test_in_local_mode_the_pages_are_open(settings, delays):
-    local = {**settings, "TWILIO_AUTH_TOKEN": ""}
+    local = {**settings, "TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": ""}
     client = make(local)
 
     assert client.get("/operators-only").status_code == 200

@@ -181,7 +181,7 @@ def test_a_failing_handler_still_answers_with_an_apology_and_the_menu(caller, ap
 
 
 def test_local_mode_accepts_unsigned_requests(settings):
-    settings["TWILIO_AUTH_TOKEN"] = ""
+    settings.update(TWILIO_AUTH_TOKEN="", TWILIO_ACCOUNT_SID="")
     client = create_app(settings).test_client()
 
     response = client.post("/voice", data={"CallSid": "CA1", "From": "+447400123123"})
