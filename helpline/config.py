@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
 }
 
+#: The shortest operator password accepted: the pages it guards show every caller's path.
+MIN_ADMIN_PASSWORD_LENGTH = 12
+
 INT_SETTINGS = {name for name, default in DEFAULTS.items() if isinstance(default, int)}
 
 
@@ -81,6 +84,12 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
             raise ConfigError(f"{name} must be a whole number, 0 or more, not {value!r}.")
         settings[name] = number
     _refuse_unsigned_credentials(settings)
+    password = str(settings["HELPLINE_ADMIN_PASSWORD"] or "")
+    if password and len(password) < MIN_ADMIN_PASSWORD_LENGTH:
+        raise ConfigError(
+            f"HELPLINE_ADMIN_PASSWORD has {len(password)} characters; use at least "
+            f"{MIN_ADMIN_PASSWORD_LENGTH} (four random words are easy to type and hard to guess)."
+        )
     public_url = str(settings["HELPLINE_PUBLIC_URL"]).strip().rstrip("/")
     plain_http_allowed = local_mode(settings) or _is_loopback(public_url)
     if public_url and not public_url.startswith(

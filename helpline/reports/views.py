@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, render_template, request
 
 from ..store import get_store
-from ..web.admin import check_admin
+from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
 from . import build_report
 from .charts import chart
@@ -30,7 +30,7 @@ def _operators_only() -> Response | None:
 def _private(response: Response) -> Response:
     # Operator figures must not sit in a shared cache or a proxy.
     response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return add_security_headers(response)
 
 
 def _requested_report():

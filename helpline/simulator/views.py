@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from ..core import phone
 from ..store import get_store
-from ..web.admin import check_admin
+from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
 from . import dispatch
 from .twiml import TwimlError, parse_messages, parse_voice, screen_of, sms_part
@@ -22,6 +22,7 @@ from .twiml import TwimlError, parse_messages, parse_voice, screen_of, sms_part
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates",
                static_folder="static", static_url_path="/static")
 bp.before_request(check_admin)
+bp.after_request(add_security_headers)
 
 
 class BadRequest(Exception):

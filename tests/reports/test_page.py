@@ -88,7 +88,6 @@ def test_production_without_a_password_has_no_reports(settings):
 def test_production_asks_for_the_operator_password(settings, monkeypatch):
     from helpline import create_app
 
-    monkeypatch.setattr(admin, "sleep", lambda seconds: None)
     monkeypatch.setattr(admin, "FAILURES", admin._Failures())  # no count left for other tests
     client = create_app({**settings, "HELPLINE_ADMIN_PASSWORD": PASSWORD}).test_client()
 
