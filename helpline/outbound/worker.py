@@ -135,8 +135,12 @@ class OutboxWorker:
             except SendError as exc:
                 report.errors.append(str(exc))
                 continue  # cannot tell yet: never resend blind
-            match = next((m for m in found if m.body == item.body), None)
             with self.store.transaction() as tx:
+                # The same words may have gone to this number before (CHECKLIST twice): a
+                # message already matched to another row is not this one.
+                taken = tx.outbox.sids_in_use([m.sid for m in found])
+                match = next((m for m in found if m.body == item.body and m.sid not in taken),
+                             None)
                 if match is not None:
                     tx.outbox.mark_sent(item.id, match.sid, now)
                 else:

@@ -213,6 +213,13 @@ class Outbox(Topic):
             row.last_error = clean_text(reason, 500)
         return len(rows)
 
+    def sids_in_use(self, sids: list[str]) -> set[str]:
+        """Which of these provider sids already belong to a row."""
+        if not sids:
+            return set()
+        return set(self._session.scalars(
+            select(OutboxMessage.provider_sid).where(OutboxMessage.provider_sid.in_(sids))))
+
     def stale_sending(self, older_than: datetime) -> list[OutboxItem]:
         """Rows a worker claimed before ``older_than`` and never finished (it likely crashed).
 

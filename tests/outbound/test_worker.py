@@ -173,6 +173,26 @@ def test_a_crash_before_sending_sends_after_reconciling(worker, store, clock, tw
     assert len(twilio_mock.created) == 1 and outbox.rows()[0].state == SENT
 
 
+def test_a_crash_before_sending_the_same_words_again_is_not_taken_for_the_first(
+        worker, store, clock, twilio_mock, outbox):
+    """CHECKLIST asked twice: the first went out; the second's worker died before sending.
+    Twilio's list holds one message with those words, already the first row's."""
+    queue(store, clock, ["the checklist"])
+    worker.run_once()
+    queue(store, clock, ["the checklist"])
+    with store.transaction() as tx:
+        tx.outbox.claim_due("a worker that died", clock.now)
+
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    worker.run_once()
+    clock.advance(timedelta(seconds=1))
+    worker.run_once()
+
+    rows = outbox.rows()
+    assert [row.state for row in rows] == [SENT, SENT]
+    assert len({row.provider_sid for row in rows}) == 2 and len(twilio_mock.created) == 2
+
+
 def test_an_unreachable_twilio_is_a_retryable_error(app):
     app.config["TWILIO_API_BASE_URL"] = "http://127.0.0.1:9"
     transport = TwilioTransport(app.config, timeout=1)
