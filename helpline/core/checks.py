@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..content import LanguagePack, Problem
 from ..content.model import CHANNELS, SMS
+from .readability import flesch_kincaid_grade
 from .segments import analyse
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；؟])")
@@ -51,9 +52,7 @@ def _plain(words: str) -> str:
 
 
 def reading_grade(words: str) -> float:
-    import textstat
-
-    return float(textstat.flesch_kincaid_grade(_plain(words)))
+    return flesch_kincaid_grade(_plain(words))
 
 
 def longest_sentence(words: str) -> tuple[int, int]:

@@ -373,15 +373,14 @@ def expects_number(position: Position) -> bool:
 
 
 def to_query(position: Position) -> dict[str, str]:
-    """The query string that brings a caller back to ``position`` on the next request."""
+    """The query string that brings a caller back to ``position`` on the next request,
+    except typed digits: a URL is logged by Twilio, so the channel seals them separately."""
     query = {"s": position.screen, "l": position.language}
     if position.index:
         query["i"] = str(position.index)
     if position.silences:
         query["r"] = str(position.silences)
-    if position.digits:
-        query["d"] = position.digits
-    return query
+    return query  # typed digits are the channel's to carry, sealed: never plain in a URL
 
 
 def from_query(args: Mapping[str, str]) -> Position:
@@ -391,11 +390,9 @@ def from_query(args: Mapping[str, str]) -> Position:
         value = str(args.get(name, "") or "")
         return int(value) if value.isdecimal() and len(value) < 4 else 0
 
-    digits = str(args.get("d", "") or "")
     return Position(
         screen=str(args.get("s", "") or MAIN)[:40],
         language=str(args.get("l", "") or "")[:10].lower(),
         index=number("i"),
         silences=number("r"),
-        digits=digits if digits.isdecimal() and len(digits) <= 15 else "",
     )

@@ -91,8 +91,13 @@ def init_app(app: Flask) -> Store:
 
 def get_store() -> Store:
     """The running app's store."""
+    return store_of(current_app)
+
+
+def store_of(app: Flask) -> Store:
+    """``app``'s store, outside a request (start-up, commands)."""
     try:
-        return current_app.extensions[EXTENSION]
+        return app.extensions[EXTENSION]
     except KeyError:
         raise RuntimeError(
             "The store is not set up: call helpline.store.init_app(app) in create_app."

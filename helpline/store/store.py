@@ -21,6 +21,7 @@ from ..core.privacy import mask_numbers
 from . import db
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
+from .sealing import Sealer
 from .transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,12 @@ class Store:
         self.engine: Engine = db.make_engine(url, **(engine_options or {}))
         self._writer = db.writer(self.engine)
         self._hasher = NumberHasher(key, old_keys)
+        self._key = key.encode("utf-8") if isinstance(key, str) else key
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """Encryption for values that must leave the server briefly (see ``sealing.py``),
+        with a key derived from the instance key for ``purpose`` alone."""
+        return Sealer(self._key, purpose)
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"

@@ -134,8 +134,10 @@ class VoiceRenderer:
             piece = self._piece(pack.code, key, text)
         parent.nest(Piece(piece.replace(_BASE, _text(audio_base))))
 
-    def render(self, step: menu.Step, language: str, base_url: str) -> VoiceResponse:
-        """TwiML for ``step``; ``base_url`` is where this app is reached (for local audio)."""
+    def render(self, step: menu.Step, language: str, base_url: str,
+               seal: Callable[[str], str] | None = None) -> VoiceResponse:
+        """TwiML for ``step``; ``base_url`` is where this app is reached (for local audio);
+        ``seal`` encrypts typed digits for the next step's URL (without it they are dropped)."""
         audio_base = self.audio_base or base_url.rstrip("/") + "/audio"
         response = PreparedResponse()
         listen = step.listen
@@ -145,7 +147,7 @@ class VoiceRenderer:
             if step.hangup:
                 response.hangup()
             return response
-        action = step_url(listen)
+        action = step_url(listen, seal=seal)
         pack = self.content.pack(listen.language)
         if menu.expects_number(listen):
             gather = response.gather(
@@ -168,6 +170,12 @@ class VoiceRenderer:
         return response
 
 
-def step_url(position: menu.Position, path: str = "/voice/step", **extra: object) -> str:
-    """The URL that brings the caller back to ``position`` (``extra``: flags such as show=1)."""
+def step_url(position: menu.Position, path: str = "/voice/step",
+             seal: Callable[[str], str] | None = None, **extra: object) -> str:
+    """The URL that brings the caller back to ``position`` (``extra``: flags such as show=1).
+
+    Typed digits go only sealed (``t``): Twilio keeps request URLs in its logs.
+    """
+    if position.digits and seal is not None:
+        extra["t"] = seal(position.digits)
     return f"{path}?" + urlencode({**menu.to_query(position), **extra})

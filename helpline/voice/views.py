@@ -19,6 +19,7 @@ from ..audio.serving import library_of
 from ..config import ConfigError
 from ..core import menu
 from ..outbound import sending
+from ..store import store_of
 from ..web import usage
 from ..web.content import loaded_content
 from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
@@ -59,6 +60,21 @@ class VoiceSetup:
             raise ConfigError(f"HELPLINE_TIMEZONE: {zone!r} is not a time zone. Use a name "
                               "like Europe/London or Asia/Shanghai.") from None
         self._menu = menu.MenuConfig.for_content(content)
+        #: Typed digits (a caregiver's number) ride to the next step sealed, never plain.
+        self.digits_sealer = store_of(app).sealer(b"helpline voice typed digits")
+
+    def seal_digits(self, digits: str) -> str:
+        return self.digits_sealer.seal(digits, request.form.get("CallSid", ""))
+
+    def position_from_request(self) -> menu.Position:
+        """Where the caller is, with any typed digits opened from the sealed token (a token
+        from another call, or altered, opens to nothing and the caller types again)."""
+        position = menu.from_query(request.args)
+        token = request.args.get("t", "")[:200]
+        digits = self.digits_sealer.open(token, request.form.get("CallSid", "")) if token else ""
+        if digits and digits.isdecimal() and len(digits) <= 15:
+            position = replace(position, digits=digits)
+        return menu.normalise(position, self.menu_config())
 
     def menu_config(self) -> menu.MenuConfig:
         """The menu as it is right now: the hand-off to a person depends on the hour."""
@@ -83,7 +99,7 @@ def _respond(step: menu.Step, language: str, came_from: menu.Position | None = N
     if step.reached:
         usage.record("voice", "screen", content_id=step.reached, language=language,
                      detail=setup.menu_config().screen_id(came_from) if came_from else "start")
-    twiml = setup.renderer.render(step, language, request.url_root)
+    twiml = setup.renderer.render(step, language, request.url_root, seal=setup.seal_digits)
     if step.transfer:
         twiml.dial(setup.transfer_number,
                    action=step_url(menu.Position(menu.MAIN, language), "/voice/transfer-done"),
@@ -123,7 +139,7 @@ def step():
     """Any step after the first: the position rides in the URL, the key in the form."""
     setup = _setup()
     config = setup.menu_config()
-    position = menu.normalise(menu.from_query(request.args), config)
+    position = setup.position_from_request()
     if request.args.get("show"):
         return _respond(menu.replay(position, config), position.language)
     next_step = menu.answer(position, _key_from_request(position), config)

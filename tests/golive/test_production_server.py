@@ -133,7 +133,7 @@ def test_it_answers_a_signed_call_and_text_and_masks_numbers_in_its_access_log(p
         time.sleep(0.2)
     after_reload = [production.post("/voice", call(0)).status_code for _ in range(5)]
 
-    assert f"d={CAREGIVER_DIGITS}" in confirm  # the typed number rides in the step URL
+    assert CAREGIVER_DIGITS[3:] not in confirm and "&t=" in confirm  # sealed, never plain
     assert "caregiver_number" in retype
     assert text.status_code == 200
     messages = ET.fromstring(text.content).findall("Message")
@@ -144,7 +144,7 @@ def test_it_answers_a_signed_call_and_text_and_masks_numbers_in_its_access_log(p
     log = production.log()
     assert "Hang up: " in log
     assert re.search(r'"POST /voice HTTP/1.1" 200 ', log)
-    assert re.search(r'"POST /voice/step\?[^"]*d=\*+3456 HTTP/1.1" 200 ', log)
+    assert re.search(r'"POST /voice/step\?[^"]*&t=[\w-]+ HTTP/1.1" 200 ', log)
     assert re.search(r'"POST /sms HTTP/1.1" 200 ', log)
     assert '"POST /voice HTTP/1.1" 403 ' in log
     assert CAREGIVER_DIGITS not in log and CAREGIVER_DIGITS[1:] not in log

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from helpline.content import SMS
 from helpline.core.prompts import deployment_values
 from helpline.store.models import PENDING
 from helpline.web.content import current_content
+
+from .conftest import Caller
 
 CALLER = "+447400123123"
 CAREGIVER = "+447400123456"
@@ -118,3 +122,36 @@ def test_a_caregiver_who_opted_out_is_never_texted_and_the_caller_learns_nothing
 
     assert screen.hears("caregiver.not_sent")
     assert [r for r in outbox.rows() if r.state == PENDING] == []
+
+
+def test_a_typed_caregiver_number_is_in_no_url_and_no_log_line(caller, outbox, caplog):
+    """Twilio keeps every request URL in its logs, where FORGET cannot reach."""
+    caplog.set_level(logging.DEBUG)
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+    screens = [caller.press("07400123456")]
+    screens.append(caller.press("1"))
+
+    urls = [url for screen in screens for url in (screen.action, screen.redirect) if url]
+    urls += [screen.xml.find(".//Gather").get("action") for screen in screens
+             if screen.xml.find(".//Gather") is not None]
+    assert screens[-1].hears("caregiver.sent")
+    for digits in ("07400123456", "7400123456", "0 7 4 0 0"):
+        assert not any(digits in url for url in urls), urls
+        assert not any(digits in record.getMessage() for record in caplog.records)
+
+
+def test_a_sealed_number_from_one_call_is_useless_on_another(twilio, app, caller, outbox):
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+    confirm_url = caller.press("07400123456").action
+    other = Caller(twilio, app, number="+447400999888")
+    other.dial()
+    other.screen.xml.find(".//Gather").set("action", confirm_url)  # replay A's step URL
+
+    stolen = other.press("1")
+
+    assert stolen.hears("caregiver.invalid")  # nothing to confirm: type the number again
+    assert outbox.rows() == []
