@@ -15,6 +15,8 @@ from .content import load_enabled_content
 
 log = logging.getLogger(__name__)
 
+MAX_REQUEST_BYTES = 64 * 1024
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the helpline: settings, content (validated once), store, and one blueprint per channel.
@@ -32,10 +34,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["LOCAL_MODE"] = local_mode(app.config)
+    # Twilio's webhooks are a few kilobytes: a bigger body is refused (413) before it is read.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     # Imported here, not at the top: each part reads settings in init_app, never at import.
     from . import golive, reports, simulator, sms, store, voice
     from .audio import serving as audio
+    from .core import privacy
     from .outbound import policy
     from .web import content, logs, usage
 
@@ -50,6 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
     the_store = store.init_app(app)
+    # Log tags from the instance key: every process of this helpline tags a number alike.
+    privacy.use_tag_key(the_store.derived_key(b"helpline log tags"))
     usage.init_app(app, the_store)
     policy.init_app(app)  # every text the helpline starts passes it
     audio.init_app(app, loaded.content)  # before voice: the voice flow plays what it lists

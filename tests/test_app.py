@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -118,6 +119,6 @@ def test_log_lines_never_carry_a_phone_number(app, caplog):
     with caplog.at_level(logging.INFO):
         logging.getLogger("anything.at.all").info("call from %s to +44 7700 900123", "+14155554567")
 
-    assert "+1******4567" in caplog.text
+    assert re.search(r"call from \+1\[[0-9a-f]{6}\] to \+44\[[0-9a-f]{6}\]", caplog.text)
     assert "4155554567" not in caplog.text
     assert "7700 900123" not in caplog.text

@@ -1,9 +1,9 @@
 """gunicorn's access log without phone numbers.
 
-A request line can carry a number: digits a caller typed for a caregiver ride in the step URL
-(``/voice/step?s=caregiver_confirm&d=447400123456``), and a misdirected client may put one
-anywhere. Every text field of the log line goes through the same masking as the app's logs,
-and query values get a stricter rule, since a half-typed number is shorter than a whole one.
+The helpline's own URLs carry no number (typed digits ride sealed), but a misdirected client or
+a forged request may put one anywhere. Every text field of the log line goes through the same
+masking as the app's logs, and query values get a stricter rule, since a half-typed number is
+shorter than a whole one.
 Form bodies, where Twilio puts From and To, are never part of an access log line.
 """
 
@@ -14,15 +14,14 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from ..core.privacy import mask_numbers
+from ..core.privacy import mask_numbers, tag
 
 #: In a query string, any run of five or more digits is treated as (part of) a number.
-_QUERY_DIGITS = re.compile(r"(?<=[=&?])([^&=\s]*?)(\d{5,})")
+_QUERY_DIGITS = re.compile(r"(?<=[=&?])([^&=\s[]*?)(\d{5,})")
 
 
 def _mask_run(match: re.Match[str]) -> str:
-    digits = match.group(2)
-    return match.group(1) + "*" * (len(digits) - 2) + digits[-2:]
+    return match.group(1) + f"[{tag(match.group(2))}]"
 
 
 def mask_request_text(text: str) -> str:

@@ -9,7 +9,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ..core import phone
 from ..store import get_store
 from ..web.content import current_content
 from . import dispatch
@@ -61,13 +60,13 @@ def _line(kind: str, text: str) -> None:
 
 def _caller(number: str | None, lang: str | None) -> str:
     """The simulated caller's number: --from, else a mobile in a country of --lang."""
-    numbers = dispatch.caller_numbers(current_content())
+    numbers = dispatch.caller_numbers(current_content(),
+                                      fictional=not current_app.config.get("LOCAL_MODE"))
     if number:
-        e164 = phone.to_e164(number, strict=False)
-        if e164 is None:
-            raise click.BadParameter(f"{number!r} is not a phone number, e.g. +447400123456",
-                                     param_hint="--from")
-        return e164
+        try:
+            return dispatch.simulated_caller(number, current_app.config)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--from") from None
     chosen = next((n for n in numbers if n["code"] == lang), numbers[0])
     return chosen["number"]
 

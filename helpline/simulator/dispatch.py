@@ -145,10 +145,35 @@ def post_webhook(app: Flask, url: str, params: Mapping[str, object],
     return contextvars.Context().run(send)
 
 
-def caller_numbers(content: Content) -> list[dict[str, str]]:
-    """For each enabled language: a mobile number from a country that speaks it."""
+#: Why a real number is refused in production: said to the operator, on the page and in the CLI.
+FICTIONAL_ONLY = (
+    "In production the simulator uses only fictional numbers (+44 7700 900000 to 900999, or "
+    "+1 ... 555-0100 to 555-0199), so it can never STOP, FORGET or use up the texts of a real "
+    "phone. Try +447700900123."
+)
+
+
+def simulated_caller(value: object, config: Mapping[str, object]) -> str:
+    """The simulated phone's number in E.164; ValueError with the reason when it may not be
+    used (not a number; in production, a number somebody owns)."""
+    number = phone.to_e164(str(value or ""), strict=False)
+    if number is None:
+        raise ValueError("the caller's number must be a phone number, e.g. +447400123456")
+    if not config.get("LOCAL_MODE") and not phone.is_fictional(number):
+        raise ValueError(FICTIONAL_ONLY)
+    return number
+
+
+def caller_numbers(content: Content, fictional: bool = False) -> list[dict[str, str]]:
+    """For each enabled language: a mobile number from a country that speaks it, or with
+    ``fictional`` (production), a number nobody owns."""
     found = []
-    for pack in content:
+    for index, pack in enumerate(content):
+        if fictional:
+            number = f"+447700900{index + 1:03d}"
+            found.append({"code": pack.code, "name": pack.meta.name, "number": number,
+                          "country": "GB"})
+            continue
         region = LANGUAGE_COUNTRY.get(pack.code) or pack.meta.speech_language.partition("-")[2]
         example = phonenumbers.example_number_for_type(
             region.upper() or "GB", phonenumbers.PhoneNumberType.MOBILE)

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..core import phone
 from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
@@ -42,10 +41,10 @@ def _json() -> dict[str, Any]:
 
 
 def _number(value: object) -> str:
-    number = phone.to_e164(str(value or ""), strict=False)
-    if number is None:
-        raise BadRequest("the caller's number must be a phone number, e.g. +447400123456")
-    return number
+    try:
+        return dispatch.simulated_caller(value, current_app.config)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _base_url() -> str:
@@ -62,7 +61,8 @@ def _app() -> Flask:
 def page() -> ResponseReturnValue:
     config = current_app.config
     settings = {
-        "languages": dispatch.caller_numbers(current_content()),
+        "languages": dispatch.caller_numbers(current_content(),
+                                             fictional=not config.get("LOCAL_MODE")),
         "helplineNumber": dispatch.helpline_number(config),
         "localMode": bool(config.get("LOCAL_MODE")),
         "api": {name: url_for(f"simulator.{name}") for name in ("voice", "sms", "outbox")},
@@ -134,7 +134,7 @@ def outbox() -> ResponseReturnValue:
     data = _json()
     number = _number(data.get("from"))
     after = data.get("after") or 0
-    if not isinstance(after, int) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
         raise BadRequest("after must be a message id")
     with get_store().reading() as tx:
         queued = tx.outbox.simulated_to(number, after)

@@ -174,7 +174,7 @@ def fallback():
 @bp.errorhandler(Exception)
 def texted_apology(error: Exception):
     """Never a 5xx to Twilio: a short apology the texter can act on."""
-    if isinstance(error, HTTPException) and error.code in (403, 404, 405):
+    if isinstance(error, HTTPException) and error.code in (403, 404, 405, 413):
         return error
     log.exception("SMS handler failed (MessageSid=%s)", request.form.get("MessageSid", "?"))
     try:

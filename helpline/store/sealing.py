@@ -20,13 +20,17 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 NONCE_BYTES = 12
 
 
-class Sealer:
-    """Seal and open short strings for one purpose (the HKDF ``info``)."""
+def derive_key(key: bytes, purpose: bytes, length: int = 32) -> bytes:
+    """HKDF-SHA256 of the instance key for one purpose."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=purpose).derive(key)
 
-    def __init__(self, key: bytes, purpose: bytes) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=purpose).derive(key)
-        self._aead = AESGCM(derived[:32])
-        self._nonce_key = derived[32:]
+
+class Sealer:
+    """Seal and open short strings with a 64-byte key of their own (see ``derive_key``)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key[:32])
+        self._nonce_key = key[32:]
 
     def seal(self, value: str, context: str) -> str:
         """The same value on the same call seals the same way (a synthetic nonce, as in SIV):

@@ -21,7 +21,7 @@ from ..core.privacy import mask_numbers
 from . import db
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
-from .sealing import Sealer
+from .sealing import Sealer, derive_key
 from .transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,11 @@ class Store:
     def sealer(self, purpose: bytes) -> Sealer:
         """Encryption for values that must leave the server briefly (see ``sealing.py``),
         with a key derived from the instance key for ``purpose`` alone."""
-        return Sealer(self._key, purpose)
+        return Sealer(self.derived_key(purpose, 64))
+
+    def derived_key(self, purpose: bytes, length: int = 32) -> bytes:
+        """A key for one purpose (HKDF of the instance key): no two purposes share one."""
+        return derive_key(self._key, purpose, length)
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"

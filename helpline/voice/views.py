@@ -33,6 +33,8 @@ bp.before_request(reject_unsigned)
 bp.before_request(mark_simulated)
 
 EXTENSION = "helpline.voice"
+#: Longest speech read: a menu answer is a few words; a forged megabyte is not matched.
+MAX_SPEECH = 300
 
 #: What a caller hears after asking for a text, by the outbound outcome.
 TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
@@ -112,7 +114,7 @@ def _key_from_request(position: menu.Position) -> str | None:
     digits = (request.form.get("Digits") or "").strip()
     if digits:
         return digits if menu.expects_number(position) else digits[:1]
-    speech = (request.form.get("SpeechResult") or "").strip()
+    speech = (request.form.get("SpeechResult") or "")[:MAX_SPEECH].strip()
     if not speech or menu.expects_number(position):
         return None
     setup = _setup()
@@ -198,7 +200,7 @@ def fallback():
 @bp.errorhandler(Exception)
 def spoken_apology(error: Exception):
     """Never a 5xx to Twilio: apologise, and take the caller back to the main menu."""
-    if isinstance(error, HTTPException) and error.code in (403, 404, 405):
+    if isinstance(error, HTTPException) and error.code in (403, 404, 405, 413):
         return error
     log.exception("voice handler failed (CallSid=%s)", request.form.get("CallSid", "?"))
     language = menu.from_query(request.args).language

@@ -17,7 +17,7 @@ from helpline.web.webhook import SIMULATED_HEADER
 from ..conftest import Outbox, Twilio
 from .conftest import ADMIN_PASSWORD
 
-CALLER = "+447400123456"
+CALLER = "+447700900123"  # fictional: the production simulator acts only on such numbers
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +210,24 @@ def test_texts_from_simulated_calls_are_shown_and_never_reach_twilio(
                       if method == "POST"]
     assert sent_to_twilio == real_bodies
     assert {row.state for row in Outbox(app).rows()} == {SENT}
+
+
+@pytest.mark.parametrize("path, payload", [
+    ("/simulator/api/sms", {"from": "+447400123456", "body": "STOP"}),
+    ("/simulator/api/voice", {"url": "/voice", "params": {"From": "+447400123456"}}),
+    ("/simulator/api/outbox", {"from": "+14155552671"}),
+])
+def test_in_production_it_acts_only_on_fictional_numbers(operator_client, path, payload):
+    answer = operator_client.post(path, json=payload, headers=basic(ADMIN_PASSWORD))
+
+    assert answer.status_code == 400
+    assert "only fictional numbers" in answer.get_json()["error"]
+
+
+@pytest.mark.parametrize("after", [10**40, -1, True, "5", 1.5])
+def test_the_outbox_refuses_an_after_that_is_not_a_message_id(operator_client, after):
+    answer = operator_client.post("/simulator/api/outbox", json={"from": CALLER, "after": after},
+                                  headers=basic(ADMIN_PASSWORD))
+
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == "after must be a message id"
