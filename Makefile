@@ -29,9 +29,15 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-# Stoplight Prism serves Twilio's own OpenAPI spec as a mock for the outbound SMS tests.
+# Stoplight Prism serves Twilio's own OpenAPI spec (tests/data/twilio/) as a mock of Twilio.
+# Without npm the tests that need it are skipped, each naming the command that fixes it.
 $(PRISM):
-	npm install --prefix .prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "Installing Prism (the Twilio API mock) into .prism/ with npm"; \
+	  npm install --prefix .prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5; \
+	else \
+	  echo "npm not found: the Twilio API tests will be skipped (sudo apt-get install nodejs npm)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) instance .prism

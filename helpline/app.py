@@ -67,10 +67,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     golive.init_app(app)  # /healthz and /readyz
     reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator
-    if app.config["LOCAL_MODE"] and not app.testing:
-        log.warning(
-            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
-            "requests; set the token before pointing a real number here."
-        )
     return app
 
