@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check-content clean
+.PHONY: run test lint check-content clean requirements
 
 run: $(VENV)/.installed ## Set up .venv and run the helpline on http://127.0.0.1:5000
 	$(BIN)/helpline serve
@@ -41,3 +41,9 @@ $(PRISM):
 
 clean:
 	rm -rf $(VENV) instance .prism
+
+# Production pins with hashes (README "Installing exactly what was tested"); needs the registry.
+requirements: $(VENV)/.installed-dev ## Write requirements/production.txt again from pyproject.toml
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -o requirements/production.txt

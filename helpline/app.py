@@ -39,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     # Imported here, not at the top: each part reads settings in init_app, never at import.
-    from . import golive, reports, simulator, sms, store, voice
+    from . import golive, reports, simulator, sms, store, studio, voice
     from .audio import serving as audio
     from .core import privacy
     from .outbound import policy
@@ -51,10 +51,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("HELPLINE_TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Only what the shipped nginx and Caddy configs set: the client's address and the
+        # scheme. Both pass the Host header through; a forwarded prefix, host or port from a
+        # client would move every action URL the helpline gives Twilio.
         hops = app.config["HELPLINE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     the_store = store.init_app(app)
     # Log tags from the instance key: every process of this helpline tags a number alike.
     privacy.use_tag_key(the_store.derived_key(b"helpline log tags"))
@@ -66,5 +67,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     golive.init_app(app)  # /healthz and /readyz
     reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator
+    studio.init_app(app)  # /admin/studio
     return app
 
