@@ -158,3 +158,30 @@ def test_the_quick_start_names_every_prerequisite_and_its_fix():
 
 def test_content_editing_says_to_run_make_check_content():
     assert "make check-content" in section("Editing the content")
+
+
+def _terminal_examples() -> list[str]:
+    lines = [line.strip() for block in code_blocks() for line in block.splitlines()]
+    return [re.split(r"\s#\s", line)[0].strip() for line in lines
+            if line.startswith(("helpline simulate", "helpline report", "helpline content"))]
+
+
+@pytest.mark.parametrize("line", _terminal_examples())
+def test_the_terminal_examples_work_as_written(tmp_path, line):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from helpline import create_app
+
+    local = {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+             "DATABASE_URL": f"sqlite:///{tmp_path / 'helpline.sqlite3'}",
+             "TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": ""}
+    info = ScriptInfo(create_app=lambda: create_app(local))
+
+    result = CliRunner().invoke(cli, shlex.split(line)[1:], obj=info)
+
+    assert result.exit_code == 0, result.output
+
+
+def test_the_readme_has_terminal_examples():
+    assert len(_terminal_examples()) >= 4
