@@ -41,9 +41,10 @@ def test_nothing_reads_outside_the_repository():
 
     from .machine import REPO
 
+    outside = "shared" + "/"  # spelt in two so that this file does not match itself
     found = subprocess.run(
-        ["git", "grep", "-n", "-e", "shared/", "--", "tests", "Makefile", ".ci",
-         "pyproject.toml", "helpline", ":!tests/test_machine.py"],
+        ["git", "grep", "-n", "-e", outside, "--", "tests", "Makefile", ".ci",
+         "pyproject.toml", "helpline", "benchmarks"],
         cwd=REPO, capture_output=True, text=True)
     if found.returncode not in (0, 1):
         pytest.skip("not a git checkout")

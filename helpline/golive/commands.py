@@ -156,12 +156,21 @@ def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
                    stale_minutes: float, no_twilio: bool) -> None:
     """Check this deployment from the outside, as Twilio will meet it; one line per check.
 
-    Public URL, readiness, signatures, the /voice and /sms webhooks, a sample of audio, the
-    database schema, the outbox worker and the Twilio number's webhooks. Exits 1 if any fails.
+    The settings production needs, the public URL, readiness, signatures, the /voice and /sms
+    webhooks, a sample of audio, the database schema, the outbox worker and the Twilio number's
+    webhooks. Exits 1 if any fails.
     """
     # Report a schema that is behind instead of fixing (SQLite) or refusing (PostgreSQL) it.
     ctx.meta[SKIP_START_CHECKS] = True
-    app = ctx.ensure_object(ScriptInfo).load_app()
+    from ..config import ConfigError
+    from .doctor import CheckResult
+
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+    except ConfigError as exc:  # the settings check, when the settings stop start-up
+        click.echo(CheckResult("settings", False, str(exc)).line())
+        click.echo("1 check(s) failed: settings. The other checks need the helpline to start.")
+        ctx.exit(1)
     with app.app_context():
         results = _diagnose(app, allow_http, max_seconds, stale_minutes, no_twilio)
     for result in results:
@@ -191,11 +200,13 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
         daily_texts=int(config["HELPLINE_TEXTS_PER_DAY"]),
     )
     settings = dict(config)
+    credentials = settings.get("TWILIO_AUTH_TOKEN") or settings.get("TWILIO_API_KEY_SECRET")
     doctor = Doctor(
         target,
         store=get_store(),
         audio_files=list(current_library().files),
         audio_url=lambda path: audio_url(path, settings),
-        number_api=None if no_twilio else (lambda: NumberApi(settings)),
+        number_api=None if no_twilio or not credentials else (lambda: NumberApi(settings)),
+        settings=settings,
     )
     return doctor.run()

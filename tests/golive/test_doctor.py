@@ -19,8 +19,8 @@ from ..conftest import AUTH_TOKEN
 from ..twilio_mock import free_port
 from .conftest import Deployment, lines_by_check
 
-ALL_CHECKS = ["public URL", "ready", "signatures", "voice webhook", "sms webhook", "audio",
-              "database", "worker", "sending", "twilio number"]
+ALL_CHECKS = ["settings", "public URL", "ready", "signatures", "voice webhook", "sms webhook",
+              "audio", "database", "worker", "sending", "twilio number"]
 
 
 def failed(result) -> dict[str, str]:
