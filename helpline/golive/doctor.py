@@ -36,9 +36,11 @@ class CheckResult:
     name: str
     ok: bool | None  # None: not applicable here, does not fail the run
     detail: str
+    warn: bool = False  # passes, but the operator must know (e.g. texts to China)
 
     def line(self) -> str:
-        status = {True: "ok", False: "FAIL", None: "skip"}[self.ok]
+        status = "warn" if self.warn and self.ok else {True: "ok", False: "FAIL",
+                                                       None: "skip"}[self.ok]
         return f"{status:<4}  {self.name:<16} {self.detail}"
 
 
@@ -163,13 +165,15 @@ class Doctor:
     def __init__(self, target: Target, *, session: requests.Session | None = None,
                  store: Any = None, audio_files: Sequence[str] = (),
                  audio_url: Callable[[str], str] | None = None,
-                 number_api: Callable[[], Any] | None = None):
+                 number_api: Callable[[], Any] | None = None,
+                 carriers: Callable[[], list[CheckResult]] | None = None):
         self.target = target
         self.http = session or requests.Session()
         self.store = store
         self.audio_files = list(audio_files)
         self.audio_url = audio_url or (lambda path: f"{target.public_url}/audio/{path}")
         self.number_api = number_api
+        self.carriers = carriers  # carrier rules for texts (carriers.py), after the others
 
     def run(self) -> list[CheckResult]:
         checks: list[tuple[str, Callable[[], CheckResult]]] = [
@@ -190,6 +194,11 @@ class Doctor:
                 results.append(check())
             except Exception as exc:  # a check that breaks is a failed check, not a crash
                 results.append(CheckResult(name, False, f"check crashed: {exc!r}"))
+        if self.carriers is not None:
+            try:
+                results.extend(self.carriers())
+            except Exception as exc:
+                results.append(CheckResult("carriers", False, f"check crashed: {exc!r}"))
         return results
 
     # HTTP through the public URL

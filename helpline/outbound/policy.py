@@ -55,6 +55,11 @@ class SendingPolicy:
                 f"HELPLINE_SMS_COUNTRIES lists {exc}, which is not a country code. Use ISO "
                 "codes separated by commas, e.g. HELPLINE_SMS_COUNTRIES=GB,IE,US."
             ) from None
+        try:
+            destinations.parse_sender_ids(str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
+        except ValueError as exc:
+            raise ConfigError(f"HELPLINE_SMS_SENDER_IDS: {exc}. Write it as "
+                              "COUNTRY=NAME pairs, e.g. GB=Helpline,FR=Helpline.") from None
         return cls(regions, configured_limits(settings))
 
     def destination_refusal(self, number: str) -> Refusal | None:
