@@ -42,6 +42,10 @@ NON_GEOGRAPHIC_PREFIXES = ("+800", "+808", "+870", "+878", "+881", "+882", "+883
 #: their plans do not tell a mobile from a landline, and Twilio reports a landline on sending.
 TEXTABLE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
+#: Countries whose carriers filter texts from abroad unless sent under a registered template
+#: (China, error 30007): the helpline still sends, and tells the caller it may not arrive.
+FILTERED_REGIONS = frozenset({"CN"})
+
 # Why a destination is refused. Internal: a caller or texter never learns which.
 PLACEHOLDER = "placeholder"
 NON_GEOGRAPHIC = "non_geographic"
@@ -100,6 +104,11 @@ def parse_sender_ids(value: str) -> dict[str, str]:
                              "digits or spaces, not only digits")
         found[code] = name
     return found
+
+
+def texts_filtered(e164: str | None) -> bool:
+    """Whether texts to this number are often filtered by its carriers (see FILTERED_REGIONS)."""
+    return _region(e164) in FILTERED_REGIONS
 
 
 def region_of(e164: str | None) -> str | None:
