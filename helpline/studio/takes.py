@@ -193,14 +193,15 @@ def check_take(data: bytes, text: str, language: str,
     seconds = len(trimmed) / raw.sample_rate
     pace = pace_of(text, language, seconds)
     shortest, longest = allowed_seconds(text, language)
-    if seconds < shortest:
-        raise TakeRefused(f"The recording is too short for the words ({seconds:.1f} s for "
-                          f"{pace.units} {pace.unit}: {pace.label}). Read the whole text, "
-                          "then stop.")
-    if seconds > longest:
-        raise TakeRefused(f"The recording is too long for the words ({seconds:.1f} s for "
-                          f"{pace.units} {pace.unit}: {pace.label}). Read only the text shown, "
-                          "and stop recording when you finish.")
+    if seconds < shortest or seconds > longest:
+        low, high = pace.target
+        measured = (f"{seconds:.1f} s for {pace.units} {pace.unit} is {pace.per_minute:.0f} "
+                    f"{pace.unit} a minute; the call is written for {low}-{high}")
+        if seconds < shortest:
+            raise TakeRefused(f"The recording is too short for the words ({measured}). Read "
+                              "the whole text, then stop.")
+        raise TakeRefused(f"The recording is too long for the words ({measured}). Read only "
+                          "the text shown, and stop recording when you finish.")
     resampled = dsp.resample(trimmed, raw.sample_rate, profile.sample_rate)
     even = dsp.normalize_loudness(resampled, profile.sample_rate, profile.loudness_lufs,
                                   profile.ceiling_dbfs)
