@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check-content clean
+.PHONY: run test lint check-content clean requirements
 
 run: $(VENV)/.installed ## Set up .venv and run the helpline on http://127.0.0.1:5000
 	$(BIN)/helpline serve
@@ -29,9 +29,21 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-# Stoplight Prism serves Twilio's own OpenAPI spec as a mock for the outbound SMS tests.
+# Stoplight Prism serves Twilio's own OpenAPI spec (tests/data/twilio/) as a mock of Twilio.
+# Without npm the tests that need it are skipped, each naming the command that fixes it.
 $(PRISM):
-	npm install --prefix .prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "Installing Prism (the Twilio API mock) into .prism/ with npm"; \
+	  npm install --prefix .prism --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5; \
+	else \
+	  echo "npm not found: the Twilio API tests will be skipped (sudo apt-get install nodejs npm)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) instance .prism
+
+# Production pins with hashes (README "Installing exactly what was tested"); needs the registry.
+requirements: $(VENV)/.installed-dev ## Write requirements/production.txt again from pyproject.toml
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -o requirements/production.txt

@@ -51,10 +51,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("HELPLINE_TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Only what the shipped nginx and Caddy configs set: the client's address and the
+        # scheme. Both pass the Host header through; a forwarded prefix, host or port from a
+        # client would move every action URL the helpline gives Twilio.
         hops = app.config["HELPLINE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     the_store = store.init_app(app)
     # Log tags from the instance key: every process of this helpline tags a number alike.
     privacy.use_tag_key(the_store.derived_key(b"helpline log tags"))
@@ -67,10 +68,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator
     studio.init_app(app)  # /admin/studio
-    if app.config["LOCAL_MODE"] and not app.testing:
-        log.warning(
-            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
-            "requests; set the token before pointing a real number here."
-        )
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 
@@ -122,3 +123,17 @@ def test_log_lines_never_carry_a_phone_number(app, caplog):
     assert re.search(r"call from \+1\[[0-9a-f]{6}\] to \+44\[[0-9a-f]{6}\]", caplog.text)
     assert "4155554567" not in caplog.text
     assert "7700 900123" not in caplog.text
+
+
+def test_behind_a_proxy_a_forwarded_prefix_or_host_moves_no_link(settings):
+    settings.update(HELPLINE_TRUSTED_PROXIES=1, HELPLINE_ADMIN_PASSWORD="a long operator password")
+    client = create_app(settings).test_client()
+    token = base64.b64encode(b"operator:a long operator password").decode()
+    headers = {"Authorization": f"Basic {token}", "X-Forwarded-Prefix": "/elsewhere",
+               "X-Forwarded-Host": "attacker.example", "X-Forwarded-Proto": "https"}
+
+    page = client.get("/simulator", headers=headers)
+
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'src="/simulator/static/simulator.js"' in html and "elsewhere" not in html

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
@@ -68,19 +71,38 @@ def twilio_cli(ctx: click.Context) -> None:
     ctx.meta[SKIP_START_CHECKS] = True
 
 
+@contextmanager
+def twilio_request_log(verbose: bool) -> Iterator[None]:
+    """twilio's client logs every request and response at INFO: noise for an operator, useful
+    when something goes wrong. Shown with -v only."""
+    logger = logging.getLogger("twilio.http_client")
+    before = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
 @twilio_cli.command("setup")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each request made to Twilio.")
 @click.option("--allow-http", is_flag=True,
               help="Accept an http:// HELPLINE_PUBLIC_URL (test set-ups only).")
 @click.option("--number", default=None, metavar="E164",
               help="The number to set up (default: TWILIO_FROM_NUMBER).")
 @with_appcontext
-def setup_command(dry_run: bool, allow_http: bool, number: str | None) -> None:
+def setup_command(dry_run: bool, allow_http: bool, number: str | None, verbose: bool) -> None:
     """Point your Twilio number's voice and SMS webhooks (and fallbacks) at HELPLINE_PUBLIC_URL.
 
     Needs TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or an API key) and TWILIO_FROM_NUMBER.
     Prints the number's webhooks before and after.
     """
+    with twilio_request_log(verbose):
+        _setup(dry_run, allow_http, number)
+
+
+def _setup(dry_run: bool, allow_http: bool, number: str | None) -> None:
     config = current_app.config
     try:
         public = check_public_url(config.get("HELPLINE_PUBLIC_URL", ""), allow_http)

@@ -21,7 +21,8 @@ def build_report(store: Store, content: Content, since: date, until: date) -> Re
     """Read the grouped rows for the period and compute every figure."""
     with store.reading() as tx:
         usage, outbox = tx.reports.usage_rows(since, until), tx.reports.outbox_rows(since, until)
-    return compute(usage, outbox, since, until, catalogue=content.catalogue,
+        failures = tx.reports.failure_rows(since, until)
+    return compute(usage, outbox, since, until, catalogue=content.catalogue, failures=failures,
                    sections=content.section_items(),
                    languages={pack.code: pack.meta.name for pack in content})
 

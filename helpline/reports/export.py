@@ -32,7 +32,8 @@ def to_json(report: Report) -> str:
                 "section": section.key,
                 "title": section.title,
                 "figures": [
-                    {"label": f.label, "value": f.shown if f.suppressed else f.value}
+                    {"label": f.label, "value": f.shown if f.suppressed else f.value,
+                     **({"fix": f.detail} if f.detail else {})}
                     for f in section.figures
                 ],
             }
@@ -43,13 +44,17 @@ def to_json(report: Report) -> str:
 
 
 def to_table(report: Report) -> str:
-    """Plain aligned text for a terminal: a heading per section, label and value per line."""
+    """Plain aligned text for a terminal: a heading per section, label and value per line,
+    and under a failure reason that occurred, what to do about it."""
     lines = [f"Helpline report {report.since} to {report.until} (UTC days; "
              f"counts of 1-{SMALL_COUNT - 1} shown as <{SMALL_COUNT})"]
     for section in report.sections:
         lines += ["", f"{section.title} [{section.key}]"]
         width = max((len(f.label) for f in section.figures), default=0)
-        lines += [f"  {f.label.ljust(width)}  {f.shown.rjust(6)}" for f in section.figures]
+        for f in section.figures:
+            lines.append(f"  {f.label.ljust(width)}  {f.shown.rjust(6)}")
+            if f.detail and f.value:  # what to do, only where something happened
+                lines.append(f"      what to do: {f.detail}")
     return "\n".join(lines) + "\n"
 
 

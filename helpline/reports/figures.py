@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..content import Catalogue
+from ..core.delivery_errors import KNOWN, explain
 from ..core.menu import (
     CAREGIVER_CONFIRM,
     CAREGIVER_NUMBER,
@@ -24,7 +25,7 @@ from ..core.menu import (
     TRANSFER,
 )
 from ..store.models import OUTBOX_STATES
-from ..store.report_queries import OutboxRow, UsageRow
+from ..store.report_queries import FailureRow, OutboxRow, UsageRow
 
 #: Counts below this are shown as "<5".
 SMALL_COUNT = 5
@@ -82,6 +83,8 @@ def shown(value: int) -> str:
 class Figure:
     label: str
     value: int
+    #: What to do about it, for figures that are problems (failure reasons); else empty.
+    detail: str = ""
 
     @property
     def shown(self) -> str:
@@ -229,6 +232,19 @@ def question_funnel(screens: Iterable[UsageRow], catalogue: Catalogue, section: 
     return figures
 
 
+def failure_reasons(rows: Iterable[FailureRow]) -> tuple[Figure, ...]:
+    """Failed parts by reason: the common codes always listed (so a spreadsheet keeps its
+    rows), then any other code seen, then parts that failed without a code."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[row.error_code or ""] += row.count
+    codes = [*KNOWN, *sorted(code for code in counts if code and code not in KNOWN)]
+    if counts.get(""):
+        codes.append("")
+    return tuple(Figure(explain(code).label, counts.get(code, 0), explain(code).fix)
+                 for code in codes)
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -241,12 +257,14 @@ def compute(
     catalogue: Catalogue,
     sections: Mapping[str, Sequence[str]] | None = None,
     languages: Mapping[str, str] | None = None,
+    failures: Iterable[FailureRow] = (),
 ) -> Report:
     """Every figure for the period from grouped rows.
 
     ``catalogue`` names the sections (rows for each, under its report label); ``sections``
     lists each section's piece ids in order (from the content), so that pieces nobody reached
-    still appear with 0; ``languages`` maps enabled codes to names.
+    still appear with 0; ``languages`` maps enabled codes to names; ``failures`` are the
+    failed parts by Twilio error code.
     """
     usage = [r for r in usage if since <= r.day <= until]
     outbox = [r for r in outbox if since <= r.day <= until]
@@ -373,5 +391,8 @@ def compute(
                 "one per SMS part. Finished texts are deleted after 30 days."),
         Section("failures_per_day", "Failed deliveries per day", "daily",
                 _daily(count_by(failed, lambda r: r.day), since, until)),
+        Section("failure_reasons", "Why texts failed", "bars",
+                failure_reasons(r for r in failures if since <= r.day <= until),
+                "Failed parts by Twilio's error code, with what to do."),
     )
     return Report(since, until, report_sections)

@@ -1,9 +1,9 @@
 """Read-only counts for operator reports: grouped rows, never a number, never a message body.
 
-Only ``usage_events`` (which hold no number or CallSid) and the outbox's ``state`` and
-``created_at`` are read. Simulated traffic (the simulator, tests) is left out here, at the
-source, so no report can include it by mistake. Rows are grouped by UTC day in the database, so
-a year of events comes back as a few thousand rows, not millions.
+Only ``usage_events`` (which hold no number or CallSid) and the outbox's ``state``,
+``error_code`` and ``created_at`` are read. Simulated traffic (the simulator, tests) is left
+out here, at the source, so no report can include it by mistake. Rows are grouped by UTC day
+in the database, so a year of events comes back as a few thousand rows, not millions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Select, cast, func, select
 
-from .models import OutboxMessage, UsageEvent
+from .models import FAILED, OutboxMessage, UsageEvent
 from .topic import Topic
 
 
@@ -85,8 +85,28 @@ def outbox_statement(dialect: str, since: date, until: date) -> Select:
     )
 
 
+class FailureRow(NamedTuple):
+    """How many outbox parts created on one UTC day failed with one Twilio error code."""
+
+    day: date
+    error_code: str | None
+    count: int
+
+
+def failure_statement(dialect: str, since: date, until: date) -> Select:
+    """Real failed outbox parts per creation day and error code; selects no other column."""
+    start, end = bounds(since, until)
+    day = _day(dialect, OutboxMessage.created_at).label("day")
+    return (
+        select(day, OutboxMessage.error_code, func.count().label("n"))
+        .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
+               OutboxMessage.simulated.is_(False), OutboxMessage.state == FAILED)
+        .group_by(day, OutboxMessage.error_code)
+    )
+
+
 class ReportQueries(Topic):
-    """The two grouped reads every report is computed from."""
+    """The grouped reads every report is computed from."""
 
     def usage_rows(self, since: date, until: date) -> list[UsageRow]:
         statement = usage_statement(self._tx.dialect, since, until)
@@ -96,4 +116,9 @@ class ReportQueries(Topic):
     def outbox_rows(self, since: date, until: date) -> list[OutboxRow]:
         statement = outbox_statement(self._tx.dialect, since, until)
         return [OutboxRow(_as_date(row[0]), row[1], int(row[2]))
+                for row in self._session.execute(statement)]
+
+    def failure_rows(self, since: date, until: date) -> list[FailureRow]:
+        statement = failure_statement(self._tx.dialect, since, until)
+        return [FailureRow(_as_date(row[0]), row[1] or None, int(row[2]))
                 for row in self._session.execute(statement)]

@@ -60,6 +60,8 @@ def table_rows(text: str) -> list[tuple[str, str, str]]:
         heading = re.fullmatch(r".+ \[(\w+)\]", line)
         if heading:
             section = heading.group(1)
+        elif line.startswith("      what to do: "):
+            continue
         elif line.startswith("  ") and section:
             label, value = re.fullmatch(r"  (.+?)\s+(\S+)", line).groups()
             rows.append((section, label, value))

@@ -6,8 +6,6 @@ operator password, and every webhook checks the signature the simulator made.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,9 @@ from helpline.store import get_store
 from helpline.web.content import current_content
 from helpline.web.usage import recorder
 
+from ..machine import chromium
 from .conftest import ADMIN_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -29,17 +27,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
-            args=ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
         yield browser
         browser.close()
 
