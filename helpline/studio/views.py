@@ -29,11 +29,11 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..audio import serving
+from ..core.pace import MAX_SECONDS, allowed_seconds
 from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
 from .overview import overview
-from .pace import MAX_SECONDS, allowed_seconds
 
 log = logging.getLogger(__name__)
 

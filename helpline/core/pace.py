@@ -22,6 +22,11 @@ TARGET_CPM = (200, 230)
 FASTEST_SHARE, SLOWEST_SHARE = 1.8, 0.45
 #: Seconds of slack on the allowed length: a short prompt's pace varies most.
 SLACK_SECONDS = 1.5
+#: ``helpline audio status`` flags a built prompt paced outside this share of the target
+#: (wider than the target itself: one sentence's pace varies more than a whole call's) ...
+FLAG_SHARE = (0.85, 1.12)
+#: ... once it holds enough words for its pace to mean something ("Question 3 of 10" does not).
+MIN_UNITS_TO_JUDGE = 8
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -53,6 +58,13 @@ def units_of(text: str, language: str) -> tuple[int, str, tuple[int, int]]:
         return max(1, count), "characters", TARGET_CPM
     words = [w for w in text.split() if any(unicodedata.category(c)[0] in "LN" for c in w)]
     return max(1, len(words)), "words", TARGET_WPM
+
+
+def off_pace(pace: Pace) -> bool:
+    """Too fast or too slow for the call, on enough words to tell."""
+    low, high = pace.target
+    return pace.units >= MIN_UNITS_TO_JUDGE and not (
+        low * FLAG_SHARE[0] <= pace.per_minute <= high * FLAG_SHARE[1])
 
 
 def pace_of(text: str, language: str, seconds: float) -> Pace:
