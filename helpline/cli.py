@@ -13,6 +13,7 @@ from flask.cli import AppGroup, ScriptInfo
 from .audio.commands import audio_cli
 from .content_check import content_group
 from .golive.commands import doctor_command, twilio_cli
+from .golive.prices import prices_command
 from .outbound.commands import worker_command
 from .reports.commands import report_command
 from .simulator.commands import simulate_group
@@ -146,6 +147,7 @@ cli.add_command(simulate_group)
 cli.add_command(twilio_cli)
 cli.add_command(doctor_command)
 cli.add_command(report_command)
+cli.add_command(prices_command)
 
 
 def main() -> None:

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     # Where the helpline may send a text it starts (text-me, shares, reminders): ISO country
     # codes, comma-separated. Empty: the helpline number's country and a short default list.
     "HELPLINE_SMS_COUNTRIES": "",
+    # Alphanumeric sender ids per destination country, e.g. GB=Helpline,FR=Helpline: texts to
+    # that country show the name instead of the number (see README "Going live").
+    "HELPLINE_SMS_SENDER_IDS": "",
     # Sending limits per UTC day. A small helpline sends a few dozen texts a day: the
     # helpline-wide total stops a runaway and is not meant to be reached.
     "HELPLINE_TEXT_ME_PER_DAY": 3,
@@ -54,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_TEXTS_TO_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_PER_DAY": 1000,
+    # 1: ask Twilio's line type intelligence before the first text to a new number, and
+    # refuse landlines and VoIP numbers (each look-up is charged by Twilio).
+    "HELPLINE_LOOKUP_LINE_TYPE": "",
     "DATABASE_URL": "",
 }
 

@@ -37,9 +37,11 @@ class CheckResult:
     name: str
     ok: bool | None  # None: not applicable here, does not fail the run
     detail: str
+    warn: bool = False  # passes, but the operator must know (e.g. texts to China)
 
     def line(self) -> str:
-        status = {True: "ok", False: "FAIL", None: "skip"}[self.ok]
+        status = "warn" if self.warn and self.ok else {True: "ok", False: "FAIL",
+                                                       None: "skip"}[self.ok]
         return f"{status:<4}  {self.name:<16} {self.detail}"
 
 
@@ -165,7 +167,8 @@ class Doctor:
                  store: Any = None, audio_files: Sequence[str] = (),
                  audio_url: Callable[[str], str] | None = None,
                  number_api: Callable[[], Any] | None = None,
-                 settings: Mapping[str, Any] | None = None):
+                 settings: Mapping[str, Any] | None = None,
+                 carriers: Callable[[], list[CheckResult]] | None = None):
         self.target = target
         self.settings = settings
         self.http = session or requests.Session()
@@ -173,6 +176,7 @@ class Doctor:
         self.audio_files = list(audio_files)
         self.audio_url = audio_url or (lambda path: f"{target.public_url}/audio/{path}")
         self.number_api = number_api
+        self.carriers = carriers  # carrier rules for texts (carriers.py), after the others
 
     def run(self) -> list[CheckResult]:
         checks: list[tuple[str, Callable[[], CheckResult]]] = [
@@ -195,6 +199,12 @@ class Doctor:
             except Exception as exc:  # a check that breaks is a failed check, not a crash
                 results.append(CheckResult(name, False, f"the check could not run: "
                                                         f"{first_line(exc)}"))
+        if self.carriers is not None:
+            try:
+                results.extend(self.carriers())
+            except Exception as exc:
+                results.append(CheckResult("carriers", False, f"the check could not run: "
+                                                              f"{first_line(exc)}"))
         return results
 
     # HTTP through the public URL

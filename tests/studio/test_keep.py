@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
@@ -82,3 +83,17 @@ def test_the_recording_goes_stale_when_its_words_change(studio, studio_settings)
     runner = restarted.app.test_cli_runner()
     printed = runner.invoke(audio_cli, ["status", "--lang", "es"]).output
     assert "Recordings for old words (record again) (1): welcome" in printed
+
+
+def test_every_kept_recording_is_logged_without_the_readers_name(studio, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="helpline.studio")
+    kept = studio.keep("welcome", take_for(studio.text("welcome")),
+                       headers={"X-Reader-Name": quote("Lucía Gómez")})
+    assert kept.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("helpline.studio")]
+    assert len(lines) == 1
+    assert re.match(r"studio: recording kept for es/welcome at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d",
+                    lines[0]), lines
+    assert "Lucía" not in lines[0]
