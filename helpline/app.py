@@ -39,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     # Imported here, not at the top: each part reads settings in init_app, never at import.
-    from . import golive, reports, simulator, sms, store, voice
+    from . import golive, reports, simulator, sms, store, studio, voice
     from .audio import serving as audio
     from .core import privacy
     from .outbound import policy
@@ -67,10 +67,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     golive.init_app(app)  # /healthz and /readyz
     reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator
-    if app.config["LOCAL_MODE"] and not app.testing:
-        log.warning(
-            "TWILIO_AUTH_TOKEN is not set: running in local mode. Webhooks accept unsigned "
-            "requests; set the token before pointing a real number here."
-        )
+    studio.init_app(app)  # /admin/studio
     return app
 

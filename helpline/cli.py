@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import platform
+from importlib import metadata
+
 import click
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from .audio.commands import audio_cli
 from .content_check import content_group
@@ -14,6 +17,8 @@ from .reports.commands import report_command
 from .simulator.commands import simulate_group
 from .store import db_cli, privacy_cli
 
+DISTRIBUTION = "second-opinion-helpline"
+
 
 def _create_app():
     from . import create_app
@@ -21,27 +26,45 @@ def _create_app():
     return create_app()
 
 
-class HelplineGroup(FlaskGroup):
-    """A FlaskGroup that lists only the helpline's own commands.
+def version_text() -> str:
+    """The helpline's version, then the versions a bug report needs."""
+    def installed(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
 
-    Flask would load the app just to print --help; here --help works even when the content is
-    broken, which is exactly when an operator needs it.
+    return (f"helpline {installed(DISTRIBUTION)}\n"
+            f"Python {platform.python_version()}, Flask {installed('flask')}, "
+            f"twilio {installed('twilio')}")
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
+class HelplineGroup(AppGroup):
+    """The helpline's own commands and options, nothing of Flask's.
+
+    FlaskGroup would add --app, --debug and --env-file (which needs python-dotenv), none of
+    which mean anything here. Commands still get Flask's ScriptInfo, so ``with_appcontext``
+    builds the app from the environment only when a command needs it: --help works even when
+    the content is broken, which is exactly when an operator needs it.
     """
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return click.Group.list_commands(self, ctx)
+    def make_context(self, info_name, args, parent=None, **extra):
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(create_app=_create_app, set_debug_flag=False,
+                                      load_dotenv_defaults=False)
+        return super().make_context(info_name, args, parent=parent, **extra)
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return click.Group.get_command(self, ctx, name)
 
-
-@click.group(
-    cls=HelplineGroup,
-    create_app=_create_app,
-    add_default_commands=False,
-    load_dotenv=False,
-    set_debug_flag=False,
-)
+@click.group(cls=HelplineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version,
+              help="Show the helpline's version (and Python's, Flask's and twilio's) and exit.")
 def cli() -> None:
     """Second-opinion helpline: a Twilio voice and SMS line for cancer patients and caregivers.
 
@@ -78,6 +101,8 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     except (ConfigError, ContentError) as exc:
         raise click.ClickException(f"The helpline cannot start.\n{exc}") from None
     if production:
+        if app.config["LOCAL_MODE"]:
+            click.echo(LOCAL_MODE_SENTENCE)
         from .golive.commands import serve_production
 
         serve_production(host, port, workers)  # replaces this process with gunicorn
@@ -85,13 +110,31 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     with app.app_context():
         start_in_process(get_store(), transport_for(app.config),
                          spool=optout_spool.spool_path(app.instance_path))
-    mode = "local mode (no Twilio account)" if app.config["LOCAL_MODE"] else "signed webhooks"
-    click.echo(f"Helpline running at http://{host}:{port}/ in {mode}. Press Ctrl+C to stop."
-               + (f"\nOpen http://{host}:{port}/simulator to try it." if app.config["LOCAL_MODE"]
-                  or app.config.get("HELPLINE_ADMIN_PASSWORD") else ""))
+    click.echo(banner(app.config, host, port))
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True)
+
+
+#: Said once per `serve`, never by the other commands: they do not answer webhooks.
+LOCAL_MODE_SENTENCE = ("It runs in local mode because TWILIO_AUTH_TOKEN is not set: webhooks "
+                       "accept unsigned requests and no text is sent. Set the token before "
+                       "pointing a real number here.")
+
+
+def banner(config, host: str, port: int) -> str:
+    """What `serve` says as it starts, as sentences, in local mode and in production."""
+    address = f"http://{host}:{port}/"
+    lines = [f"The helpline is running at {address}."]
+    if config["LOCAL_MODE"]:
+        lines.append(LOCAL_MODE_SENTENCE)
+    else:
+        public = config.get("HELPLINE_PUBLIC_URL") or address
+        lines.append(f"Every webhook must carry a Twilio signature for {public}.")
+    if config["LOCAL_MODE"] or config.get("HELPLINE_ADMIN_PASSWORD"):
+        lines.append(f"Open {address}simulator to try it.")
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
 
 
 cli.add_command(content_group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
             settings[name] = environ[name]
     if overrides:
         settings.update(overrides)
+    for name in DEFAULTS:
+        _refuse_copied_text(name, settings[name])
     for name in INT_SETTINGS:
         value = settings[name]
         try:
@@ -108,6 +111,45 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
     settings["HELPLINE_PUBLIC_URL"] = public_url
     settings["HELPLINE_AUDIO_BASE_URL"] = str(settings["HELPLINE_AUDIO_BASE_URL"]).rstrip("/")
     return settings
+
+
+#: `NAME=value   # a note`: systemd's EnvironmentFile and docker's --env-file keep the note as
+#: part of the value. A # that starts a word after a space is taken for such a note.
+_INLINE_COMMENT = re.compile(r"\s#(\s|$)")
+
+#: Values copied from the README's example instead of replaced, with what to put instead.
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^your[-_ ][a-z_ -]*(token|sid|secret|key|password|number)$", re.IGNORECASE),
+     "your own value"),
+    (re.compile(r"^output[- ]of\b", re.IGNORECASE),
+     "the output of the command shown, not the command"),
+    (re.compile(r"^<.*>$"), "your own value, without the < >"),
+    (re.compile(r"^AC[xX]{32}$"), "your Account SID (Twilio Console > Account info)"),
+    (re.compile(r"^a-long-passphrase$"), "a passphrase of your own (four random words)"),
+    (re.compile(r"^(changeme|change-me|replace-me|todo|xxx+)$", re.IGNORECASE),
+     "your own value"),
+)
+
+
+def _refuse_copied_text(name: str, value: Any) -> None:
+    """A note after the value, or a placeholder from the README, would silently become the
+    setting: a token that never matches, a key everyone who read the README knows."""
+    if not isinstance(value, str):
+        return
+    comment = _INLINE_COMMENT.search(value)
+    if comment:
+        note = value[comment.start():].strip()
+        raise ConfigError(
+            f"{name} has a comment after its value ({note!r}). Environment files keep "
+            "everything after = as the value, so put the comment on a line of its own, "
+            "starting with #."
+        )
+    for pattern, instead in _PLACEHOLDERS:
+        if pattern.search(value.strip()):
+            raise ConfigError(
+                f"{name} is still the example from the README ({value.strip()!r}). "
+                f"Set it to {instead}."
+            )
 
 
 def requested_languages(value: str) -> tuple[list[str], bool]:

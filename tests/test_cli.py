@@ -170,4 +170,4 @@ def test_serve_answers_a_call_in_local_mode(tmp_path):
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
-    assert output.count("running in local mode") == 1
+    assert output.count("local mode") == 1, output

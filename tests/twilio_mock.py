@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -26,9 +25,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-SPEC = REPO.parent / "shared" / "peers" / "twilio_api_v2010.json"
-PRISM = REPO / ".prism" / "node_modules" / ".bin" / "prism"
+HERE = Path(__file__).resolve().parent
+#: Twilio's spec, copied into the repository (see tests/data/twilio/README.md).
+SPEC = HERE / "data" / "twilio" / "twilio_api_v2010.json"
+#: Installed by `make test` (npm install --prefix .prism).
+PRISM = HERE.parent / ".prism" / "node_modules" / ".bin" / "prism"
 
 
 def free_port() -> int:
@@ -38,21 +39,20 @@ def free_port() -> int:
 
 
 def prism_missing_reason() -> str | None:
-    if not SPEC.exists():
-        return f"Twilio's OpenAPI spec is not at {SPEC}"
+    """Why Prism cannot run here (for the benchmarks; tests use ``machine.prism``)."""
     if not PRISM.exists():
-        return "Prism is not installed: run `make test` (npm install --prefix .prism)"
+        return "Prism is not installed: run `make test` (it installs Prism with npm)"
     return None
 
 
 class Prism:
     """A running ``prism mock`` of Twilio's spec on a loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, prism: Path = PRISM) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(PRISM), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(self.port),
+            [str(prism), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(self.port),
              ],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             env={**os.environ, "NO_COLOR": "1"},
@@ -188,7 +188,3 @@ def answer_json(handler: BaseHTTPRequestHandler, status: int, payload: bytes) ->
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)
-
-
-def have_node() -> bool:
-    return shutil.which("node") is not None

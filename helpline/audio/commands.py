@@ -16,7 +16,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..content import Content
-from ..core.prompts import spoken_prompts
 from .engines import ENGINES
 
 if TYPE_CHECKING:
@@ -231,37 +230,32 @@ def status_command(langs: tuple[str, ...], as_json: bool, strict: bool) -> None:
               show_default=True)
 def script_command(langs: tuple[str, ...], todo: bool, fmt: str) -> None:
     """Print what a volunteer reads aloud: each prompt's words and the file name to save."""
-    from .recordings import find_recordings, recorded_dir, recording_name
+    from .recordings import recorded_dir
+    from .status import recording_script
 
     content = _content()
     languages = _languages(langs) or list(content.codes)
     _check_languages(content, languages)
     audio_dir = current_app.config["HELPLINE_AUDIO_DIR"]
-    recordings = find_recordings(audio_dir, languages)
     writer = csv.writer(sys.stdout) if fmt == "csv" else None
     if writer:
         writer.writerow(["language", "id", "file", "state", "text"])
     for code in languages:
         pack = content.languages[code]
-        rows = []
-        for prompt in spoken_prompts(content, current_app.config, code):
-            recording = recordings.get((code, prompt.key))
-            state = "to record" if recording is None else {
-                "new": "recorded", "current": "recorded", "stale": "recorded for old words"
-            }[recording.state(prompt.text)]
-            if todo and state == "recorded":
-                continue
-            rows.append((prompt.key, recording_name(prompt.key), state, prompt.text))
+        lines = recording_script(content, current_app.config, code, audio_dir=audio_dir,
+                                 todo=todo)
         if writer:
-            writer.writerows([code, *row] for row in rows)
+            writer.writerows([code, line.key, line.file, line.state, line.text]
+                             for line in lines)
             continue
         folder = recorded_dir(audio_dir, code)
-        click.echo(f"Recording script: {pack.meta.name} ({code}), {len(rows)} prompts.")
+        click.echo(f"Recording script: {pack.meta.name} ({code}), {len(lines)} prompts.")
         click.echo(
             f"Save each recording in {folder}/ under the file name shown (.wav, or .mp3 with "
             "the same name), then run: helpline audio build --lang " + code
+            + f" (or record them in the browser at /admin/studio/{code})"
         )
-        for number, (_key, file_name, state, text) in enumerate(rows, start=1):
-            click.echo(f"\n{number}. {file_name}  [{state}]")
-            click.echo(f"   {text}")
+        for number, line in enumerate(lines, start=1):
+            click.echo(f"\n{number}. {line.file}  [{line.state}]")
+            click.echo(f"   {line.text}")
         click.echo("")

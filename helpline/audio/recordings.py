@@ -94,13 +94,19 @@ def find_recordings(audio_dir: Path, languages: Iterable[str]) -> dict[tuple[str
     return found
 
 
-def write_sidecar(recording: Path, text: str) -> None:
-    """Record which words a recording says (the text itself too, for a human reading it)."""
+def write_sidecar(recording: Path, text: str, *, reader: str | None = None) -> None:
+    """Record which words a recording says (the text itself too, for a human reading it).
+
+    ``reader`` is the name a reader chose to give in the studio; nothing else about who
+    recorded or when is kept.
+    """
     document = {
         "text_hash": text_hash(text),
         "text": normalize_text(text),
         "recording_sha256": file_digest(recording),
     }
+    if reader:
+        document["reader"] = reader
     write_atomic(
         sidecar_path(recording),
         (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),

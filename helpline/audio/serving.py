@@ -3,11 +3,20 @@
 Only files the manifest lists are served, so a request can never reach outside audio/ and no
 directory is scanned per request. A file's name carries its hash, so it never changes: it is
 cached for a year as immutable, and its ETag is the digest of its bytes.
+
+The manifest is read at start-up and again when it changes on disk (a recording kept in the
+studio, a build run beside a live server): each worker looks at its modification time at most
+once a second (a ``stat``, never a read), and the parts that prepared answers from the old
+library (the voice flow's <Play> pieces) prepare them again, so the next call plays the new file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,8 +27,14 @@ from flask.typing import ResponseReturnValue
 from ..content import Content, ContentError
 from . import min_tiers, tier_problems
 from .library import AudioLibrary
+from .manifest import MANIFEST_NAME
 
 EXTENSION = "helpline.audio"
+WATCH = "helpline.audio.watch"
+LISTENERS = "helpline.audio.listeners"
+
+#: How often a worker looks whether the manifest changed.
+CHECK_SECONDS = 1.0
 
 #: A year: the longest lifetime caches honour; a changed prompt gets a new name anyway.
 MAX_AGE = 31536000
@@ -58,15 +73,75 @@ def init_app(app: Flask, content: Content) -> None:
     problems = tier_problems(content)
     if problems:
         raise ContentError(problems)
+    app.extensions[EXTENSION] = _load(app, min_tiers(content))
+    if bp.name not in app.blueprints:
+        app.register_blueprint(bp)
+        app.before_request(_refresh)
+
+
+@dataclass
+class _Watch:
+    """What the manifest on disk looked like when it was loaded, and when it was last looked at."""
+
+    stamp: tuple[int, int, int] | None
+    checked: float
+
+
+_RELOADING = threading.Lock()
+
+
+def _stamp(audio_dir: Path) -> tuple[int, int, int] | None:
+    try:
+        found = os.stat(audio_dir / MANIFEST_NAME)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+
+def _load(app: Flask, tiers: Mapping[str, str]) -> AudioLibrary:
     audio_dir = Path(app.config["HELPLINE_AUDIO_DIR"])
-    app.extensions[EXTENSION] = AudioLibrary.load(
+    # Stamped before reading: a manifest rewritten while it is read is read again next time.
+    app.extensions[WATCH] = _Watch(_stamp(audio_dir), time.monotonic())
+    return AudioLibrary.load(
         audio_dir,
-        min_tiers(content),
+        tiers,
         # With a CDN the files may live only there; the manifest still says what exists.
         verify_files=not app.config.get("HELPLINE_AUDIO_BASE_URL"),
     )
-    if bp.name not in app.blueprints:
-        app.register_blueprint(bp)
+
+
+def on_reload(app: Flask, listener: Callable[[Flask], None]) -> None:
+    """Call ``listener(app)`` after each reload (to prepare answers from the new library)."""
+    app.extensions.setdefault(LISTENERS, []).append(listener)
+
+
+def reload(app: Flask) -> AudioLibrary:
+    """Read the manifest again now, and tell every listener."""
+    with _RELOADING:
+        library = _load(app, library_of(app).min_tiers)
+        app.extensions[EXTENSION] = library
+        for listener in app.extensions.get(LISTENERS, ()):
+            listener(app)
+    return library
+
+
+def refresh(app: Flask, now: float | None = None) -> bool:
+    """Reload when the manifest changed on disk since it was loaded; True when it did."""
+    watch = app.extensions.get(WATCH)
+    if watch is None:
+        return False
+    now = time.monotonic() if now is None else now
+    if now - watch.checked < CHECK_SECONDS:
+        return False
+    watch.checked = now
+    if _stamp(Path(app.config["HELPLINE_AUDIO_DIR"])) == watch.stamp:
+        return False
+    reload(app)
+    return True
+
+
+def _refresh() -> None:
+    refresh(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def library_of(app: Flask) -> AudioLibrary:

@@ -19,7 +19,7 @@ from ..core.prompts import spoken_prompts
 from .hashing import text_hash
 from .manifest import ManifestError, read_manifest
 from .planning import files_on_disk, find_orphans
-from .recordings import find_recordings, recorded_dir
+from .recordings import find_recordings, recorded_dir, recording_name
 from .tiers import DEFAULT_MIN_TIER, RECORDED, TIERS, meets_min_tier
 
 #: How many ids a problem line names before it says "and N more".
@@ -126,6 +126,46 @@ def audio_status(
             )
         )
     return statuses
+
+
+#: A recording's state as a reader's script words it.
+SCRIPT_STATES = {"new": "recorded", "current": "recorded", "stale": "recorded for old words"}
+TO_RECORD = "to record"
+
+
+@dataclass(frozen=True)
+class ScriptLine:
+    """One prompt of a reader's script: its id, the file to save, its state and its words."""
+
+    key: str
+    file: str
+    state: str
+    text: str
+
+
+def recording_script(
+    content: Content,
+    settings: Mapping[str, Any],
+    language: str,
+    *,
+    audio_dir: Path | None = None,
+    todo: bool = False,
+) -> list[ScriptLine]:
+    """What a reader records for one language, in the order a caller hears it.
+
+    One list for ``helpline audio script`` and the studio, so the two always agree.
+    ``todo`` keeps only prompts with no recording for their current words.
+    """
+    audio_dir = Path(audio_dir or settings["HELPLINE_AUDIO_DIR"])
+    recordings = find_recordings(audio_dir, [language])
+    lines = []
+    for prompt in spoken_prompts(content, settings, language):
+        recording = recordings.get((language, prompt.key))
+        state = TO_RECORD if recording is None else SCRIPT_STATES[recording.state(prompt.text)]
+        if todo and state == "recorded":
+            continue
+        lines.append(ScriptLine(prompt.key, recording_name(prompt.key), state, prompt.text))
+    return lines
 
 
 def _ids(ids: Sequence[str]) -> str:

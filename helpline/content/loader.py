@@ -21,7 +21,12 @@ from .model import (
     Text,
 )
 from .problems import ContentError, Problem
-from .validation import check_against_reference, check_pack, check_reference
+from .validation import (
+    check_against_reference,
+    check_pack,
+    check_reference,
+    check_reference_placeholders,
+)
 from .yaml_file import read_yaml
 
 #: The language every other language is compared with: it defines the set of ids.
@@ -327,9 +332,10 @@ def load_packs(
     reference = packs.get(REFERENCE_LANGUAGE)
     if reference is not None:
         check_reference(reference, catalogue, problems, required_texts, required_intents)
-        for code, pack in packs.items():
-            if code != REFERENCE_LANGUAGE:
-                check_against_reference(pack, reference, problems)
+        others = [pack for code, pack in packs.items() if code != REFERENCE_LANGUAGE]
+        faulty = check_reference_placeholders(reference, others, problems)
+        for pack in others:
+            check_against_reference(pack, reference, problems, faulty)
     return catalogue, {code: packs[code] for code in codes if code in packs}, problems
 
 

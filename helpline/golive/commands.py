@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
@@ -68,19 +71,38 @@ def twilio_cli(ctx: click.Context) -> None:
     ctx.meta[SKIP_START_CHECKS] = True
 
 
+@contextmanager
+def twilio_request_log(verbose: bool) -> Iterator[None]:
+    """twilio's client logs every request and response at INFO: noise for an operator, useful
+    when something goes wrong. Shown with -v only."""
+    logger = logging.getLogger("twilio.http_client")
+    before = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
 @twilio_cli.command("setup")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each request made to Twilio.")
 @click.option("--allow-http", is_flag=True,
               help="Accept an http:// HELPLINE_PUBLIC_URL (test set-ups only).")
 @click.option("--number", default=None, metavar="E164",
               help="The number to set up (default: TWILIO_FROM_NUMBER).")
 @with_appcontext
-def setup_command(dry_run: bool, allow_http: bool, number: str | None) -> None:
+def setup_command(dry_run: bool, allow_http: bool, number: str | None, verbose: bool) -> None:
     """Point your Twilio number's voice and SMS webhooks (and fallbacks) at HELPLINE_PUBLIC_URL.
 
     Needs TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or an API key) and TWILIO_FROM_NUMBER.
     Prints the number's webhooks before and after.
     """
+    with twilio_request_log(verbose):
+        _setup(dry_run, allow_http, number)
+
+
+def _setup(dry_run: bool, allow_http: bool, number: str | None) -> None:
     config = current_app.config
     try:
         public = check_public_url(config.get("HELPLINE_PUBLIC_URL", ""), allow_http)
@@ -135,13 +157,22 @@ def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
                    stale_minutes: float, no_twilio: bool) -> None:
     """Check this deployment from the outside, as Twilio will meet it; one line per check.
 
-    Public URL, readiness, signatures, the /voice and /sms webhooks, a sample of audio, the
-    database schema, the outbox worker, the Twilio number's webhooks, and the carrier rules for
-    texts (US/Canada registration, sender ids, China). Exits 1 if any fails.
+    The settings production needs, the public URL, readiness, signatures, the /voice and /sms
+    webhooks, a sample of audio, the database schema, the outbox worker, the Twilio number's
+    webhooks, and the carrier rules for texts (US/Canada registration, sender ids, China).
+    Exits 1 if any fails.
     """
     # Report a schema that is behind instead of fixing (SQLite) or refusing (PostgreSQL) it.
     ctx.meta[SKIP_START_CHECKS] = True
-    app = ctx.ensure_object(ScriptInfo).load_app()
+    from ..config import ConfigError
+    from .doctor import CheckResult
+
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+    except ConfigError as exc:  # the settings check, when the settings stop start-up
+        click.echo(CheckResult("settings", False, str(exc)).line())
+        click.echo("1 check(s) failed: settings. The other checks need the helpline to start.")
+        ctx.exit(1)
     with app.app_context():
         results = _diagnose(app, allow_http, max_seconds, stale_minutes, no_twilio)
     for result in results:
@@ -172,13 +203,16 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
         daily_texts=int(config["HELPLINE_TEXTS_PER_DAY"]),
     )
     settings = dict(config)
+    credentials = settings.get("TWILIO_AUTH_TOKEN") or settings.get("TWILIO_API_KEY_SECRET")
     doctor = Doctor(
         target,
         store=get_store(),
         audio_files=list(current_library().files),
         audio_url=lambda path: audio_url(path, settings),
-        number_api=None if no_twilio else (lambda: NumberApi(settings)),
-        carriers=lambda: carrier_checks(sender_of(settings),
-                                        None if no_twilio else (lambda: CarrierApi(settings))),
+        number_api=None if no_twilio or not credentials else (lambda: NumberApi(settings)),
+        settings=settings,
+        carriers=lambda: carrier_checks(
+            sender_of(settings),
+            None if no_twilio or not credentials else (lambda: CarrierApi(settings))),
     )
     return doctor.run()

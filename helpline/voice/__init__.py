@@ -6,7 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from ..audio.serving import on_reload
     from .views import bp, prepare
 
     prepare(app)
+    # New audio (a recording kept in the studio): the prepared <Play> pieces are made again.
+    on_reload(app, prepare)
     app.register_blueprint(bp)

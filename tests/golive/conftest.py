@@ -27,7 +27,8 @@ HELPLINE_NUMBER = "+15005550006"
 def settings(settings: dict) -> dict:
     """The shared production-like settings, English only: loading all six content files
     costs seconds per app, and nothing checked here depends on the language."""
-    return {**settings, "HELPLINE_LANGUAGES": "en"}
+    return {**settings, "HELPLINE_LANGUAGES": "en",
+            "HELPLINE_ADMIN_PASSWORD": "operator-password-for-doctor-tests"}
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,9 @@ from ..conftest import AUTH_TOKEN
 from ..twilio_mock import free_port
 from .conftest import Deployment, lines_by_check
 
-ALL_CHECKS = ["public URL", "ready", "signatures", "voice webhook", "sms webhook", "audio",
-              "database", "worker", "sending", "twilio number", "us/ca texting", "sender ids",
-              "china"]
+ALL_CHECKS = ["settings", "public URL", "ready", "signatures", "voice webhook", "sms webhook",
+              "audio", "database", "worker", "sending", "twilio number", "us/ca texting",
+              "sender ids", "china"]
 
 
 def failed(result) -> dict[str, str]:

@@ -158,3 +158,18 @@ def test_it_refuses_a_number_answered_by_a_twiml_app(setup, numbers):
     assert result.exit_code == 1
     assert "TwiML App AP" in result.output and "would be ignored" in result.output
     assert number_updates(numbers) == []
+
+
+@pytest.mark.parametrize(("args", "shown"), [((), False), (("-v",), True)])
+def test_twilios_request_log_is_shown_with_v_only(setup, numbers, caplog, args, shown):
+    import logging
+
+    numbers.add_number(ACCOUNT, HELPLINE_NUMBER)
+
+    with caplog.at_level(logging.INFO):
+        result = setup("--dry-run", *args)
+
+    assert result.exit_code == 0, result.output
+    requests = [r for r in caplog.records if r.name.startswith("twilio.http_client")]
+    assert bool(requests) is shown
+    assert logging.getLogger("twilio.http_client").level == logging.NOTSET  # put back after

@@ -10,15 +10,11 @@ from __future__ import annotations
 import os
 import uuid
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from helpline.store import Store
-
-POSTGRES = os.environ.get("HELPLINE_TEST_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 settings.register_profile(
     "helpline",
@@ -39,14 +35,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "helpline"))
 @pytest.fixture(scope="module")
 def postgres_schema():
     """A fresh, migrated schema in the test PostgreSQL (one per test module); dropped after."""
-    base = make_url(POSTGRES)
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.Error as exc:
-        if os.environ.get("HELPLINE_TEST_POSTGRES_URL"):
-            pytest.fail(f"PostgreSQL is not reachable: {exc}")
-        pytest.skip(f"PostgreSQL is not reachable at {base.host}:{base.port}")
+    from ..machine import postgres_url
+
+    base = postgres_url()
     name = f"helpline_reliability_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(base)
     with admin.begin() as conn:

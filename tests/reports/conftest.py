@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
@@ -18,7 +17,6 @@ from ..conftest import DATABASES
 from .seeding import seed_week
 
 KEY = "report-test-key-0123456789abcdef"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def local_config(folder: Path) -> dict:
@@ -61,16 +59,9 @@ def seeded_app(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def postgres_url():
     """A fresh schema on the test PostgreSQL server, dropped at the end of the session."""
-    explicit = os.environ.get("HELPLINE_TEST_POSTGRES_URL")
-    url = make_url(explicit or DEFAULT_POSTGRES_URL)
-    try:
-        psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
-                        connect_timeout=3).close()
-    except psycopg.Error as exc:
-        reason = f"PostgreSQL not reachable: {str(exc).strip().splitlines()[0]}"
-        if explicit:
-            pytest.fail(f"HELPLINE_TEST_POSTGRES_URL is set but {reason}")
-        pytest.skip(f"{reason} (set HELPLINE_TEST_POSTGRES_URL to test against PostgreSQL)")
+    from ..machine import postgres_url as test_server
+
+    url = test_server()
     name = f"helpline_reports_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url)
     with admin.begin() as conn:

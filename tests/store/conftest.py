@@ -1,8 +1,8 @@
 """Fixtures: every store test runs on SQLite and on a real PostgreSQL server.
 
-PostgreSQL comes from HELPLINE_TEST_POSTGRES_URL (CI sets it) or the default below. Without a
-server the PostgreSQL half is skipped with the reason shown; with the variable set explicitly,
-an unreachable server is a failure, so CI cannot pass by skipping. Each session gets its own
+PostgreSQL comes from HELPLINE_TEST_POSTGRES_URL (CI sets it) or the default in
+tests/machine.py. Without a server the PostgreSQL half is skipped naming the command that starts
+one (a failure under CI=true, or with the variable set explicitly). Each session gets its own
 schema (dropped at the end) and each test starts from empty tables, so runs can share a server.
 
 After every test the database (and, for SQLite, the raw file) and the captured logs are
@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
@@ -29,7 +28,6 @@ from sqlalchemy import URL, create_engine, make_url, select, text
 from helpline.store import Store, db_cli, get_store, init_app, privacy_cli
 from helpline.store.models import UNSENT_STATES, Base
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = "test-key-0123456789abcdef0123456789abcdef"
 OTHER_KEY = "another-key-fedcba9876543210fedcba9876543210"
 
@@ -65,18 +63,9 @@ def nums() -> type[Numbers]:
 
 @pytest.fixture(scope="session")
 def postgres_base_url() -> URL:
-    explicit = os.environ.get("HELPLINE_TEST_POSTGRES_URL")
-    url = make_url(explicit or DEFAULT_POSTGRES_URL)
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.Error as exc:
-        where = url.render_as_string(hide_password=True)
-        reason = f"PostgreSQL not reachable at {where}: {str(exc).strip().splitlines()[0]}"
-        if explicit:
-            pytest.fail(f"HELPLINE_TEST_POSTGRES_URL is set but {reason}")
-        pytest.skip(f"{reason} (set HELPLINE_TEST_POSTGRES_URL to test against PostgreSQL)")
-    return url
+    from ..machine import postgres_url
+
+    return postgres_url()
 
 
 @pytest.fixture(scope="session")

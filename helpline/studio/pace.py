@@ -1,0 +1,68 @@
+"""How long a take of some words may be, and how fast it was read: plain arithmetic, no audio.
+
+The phone call is written to be heard at 140-150 words a minute (slow enough for an anxious
+listener in a second language). The studio shows each take's pace beside that target, and
+refuses a take far outside it: one that fast cannot hold all the words, one that slow holds
+something else too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Longer than the longest prompt read slowly (about 80 words at 70 a minute).
+MAX_SECONDS = 120.0
+#: The pace the phone call is written for (words a minute), shown beside each take.
+TARGET_WPM = (140, 150)
+#: Chinese is counted in characters; the same pace is about this many a minute.
+TARGET_CPM = (200, 230)
+#: Faster or slower than this share of the target, the take cannot be all (or only) the words.
+FASTEST_SHARE, SLOWEST_SHARE = 1.8, 0.45
+#: Seconds of slack on the allowed length: a short prompt's pace varies most.
+SLACK_SECONDS = 1.5
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast the words were read, beside the pace the call is written for."""
+
+    units: int
+    unit: str
+    per_minute: float
+    target: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        low, high = self.target
+        return (f"{self.per_minute:.0f} {self.unit} a minute "
+                f"(the call is written for {low}-{high})")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"units": self.units, "unit": self.unit, "per_minute": round(self.per_minute),
+                "target": list(self.target), "label": self.label}
+
+
+def units_of(text: str, language: str) -> tuple[int, str, tuple[int, int]]:
+    """What the pace is counted in: words, or characters for Chinese."""
+    if language.split("-")[0] == "zh" or len(_CJK.findall(text)) > len(text) // 3:
+        count = len(_CJK.findall(text)) + len(re.findall(r"[0-9A-Za-z]+", text))
+        return max(1, count), "characters", TARGET_CPM
+    words = [w for w in text.split() if any(unicodedata.category(c)[0] in "LN" for c in w)]
+    return max(1, len(words)), "words", TARGET_WPM
+
+
+def pace_of(text: str, language: str, seconds: float) -> Pace:
+    units, unit, target = units_of(text, language)
+    return Pace(units, unit, units * 60.0 / max(seconds, 1e-3), target)
+
+
+def allowed_seconds(text: str, language: str) -> tuple[float, float]:
+    """The shortest and longest take that can hold these words."""
+    units, _, (low, high) = units_of(text, language)
+    shortest = units * 60.0 / (high * FASTEST_SHARE) - 0.2 * SLACK_SECONDS
+    longest = units * 60.0 / (low * SLOWEST_SHARE) + SLACK_SECONDS
+    return round(max(0.3, shortest), 1), round(min(MAX_SECONDS, longest), 1)
