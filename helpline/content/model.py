@@ -21,6 +21,7 @@ CHANNELS = (VOICE, SMS)
 PLACEHOLDERS = frozenset(
     {
         "helpline_name",  # HELPLINE_NAME
+        "helpline_number",  # TWILIO_FROM_NUMBER, where texts come from a sender id
         "n",  # position of a piece ("Question {n} of {total}")
         "total",
         "key",  # a key to press (language menu)
@@ -48,7 +49,8 @@ REQUIRED_TEXTS = (
     "caregiver.not_sent", "caregiver.limit",
     "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
-    "sms.stop_footer", "sms.share_intro", "sms.share_sent", "sms.share_not_sent",
+    "sms.stop_footer", "sms.stop_footer_number", "sms.share_intro", "sms.share_sent",
+    "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
     "sms.error",
 )
