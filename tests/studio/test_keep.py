@@ -97,3 +97,22 @@ def test_every_kept_recording_is_logged_without_the_readers_name(studio, caplog)
     assert re.match(r"studio: recording kept for es/welcome at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d",
                     lines[0]), lines
     assert "Lucía" not in lines[0]
+
+
+def test_two_readers_keeping_takes_at_once_both_reach_the_manifest(studio_app, studio_settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .conftest import Studio
+
+    keys = ["welcome", "safety", "menu.transfer", "language.choose.key-3"]
+    readers = [Studio(studio_app) for _ in keys]
+    takes = [take_for(reader.text(key), seed=n) for n, (reader, key) in
+             enumerate(zip(readers, keys, strict=True))]
+    tokens = [reader.token() for reader in readers]
+    with ThreadPoolExecutor(len(keys)) as pool:
+        answers = list(pool.map(lambda n: readers[n].keep(keys[n], takes[n], token=tokens[n]),
+                                range(len(keys))))
+    assert [answer.status_code for answer in answers] == [200] * len(keys)
+    entries = read_manifest(studio_settings["HELPLINE_AUDIO_DIR"])
+    assert {key for (language, key) in entries if language == "es"} == set(keys)
+    assert all(entries[("es", key)].tier == "recorded" for key in keys)
