@@ -33,7 +33,7 @@ from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
 from .overview import overview
-from .pace import MAX_SECONDS, allowed_seconds
+from .pace import MAX_SECONDS, allowed_seconds, seconds_at_pace
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ def language_page(language: str) -> ResponseReturnValue:
         "worklet": url_for("studio.static", filename="capture-worklet.js"),
         "maxSeconds": MAX_SECONDS,
     }
-    lengths = {row.key: allowed_seconds(row.text, language) for row in view.rows}
+    lengths = {row.key: (*allowed_seconds(row.text, language),
+                         seconds_at_pace(row.text, language)) for row in view.rows}
     return render_template("studio/language.html", view=view, settings=settings,
                            lengths=lengths, audio_url=_audio_url)
 

@@ -61,10 +61,11 @@ def browser(microphone):
         browser.close()
 
 
-def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
+def open_page(browser, url: str, *, phone: bool = False):
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
     context = browser.new_context(
         http_credentials={"username": "operator", "password": ADMIN_PASSWORD},
-        viewport={"width": width, "height": height})
+        viewport=size, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     page.csp_violations = []
     page.on("console", lambda message: "Content Security Policy" in message.text
@@ -167,11 +168,19 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     assert page.csp_violations == []
 
 
-def test_a_take_that_is_too_short_is_refused_on_the_page(browser, live_studio, studio_settings):
-    page = open_page(browser, live_studio.url + "/admin/studio/es", width=390, height=844)
-    choose(page, "menu.main")  # 77 words: a second and a half cannot be all of them
-    record(page, 1.5)
-    page.locator("#keep").click()
+def test_on_a_phone_a_take_too_short_for_its_words_is_refused(browser, live_studio,
+                                                              studio_settings):
+    page = open_page(browser, live_studio.url + "/admin/studio/es", phone=True)
+    page.locator('.prompt[data-key="menu.main"] .choose').tap()
+    page.locator('body[data-prompt="menu.main"]').wait_for()
+    assert "about 32 s at the call's pace" in page.locator("#booth-facts").inner_text()
+    # 77 words: a second and a half cannot be all of them.
+    page.locator("#record").tap()
+    page.locator('body[data-recording="yes"]').wait_for()
+    time.sleep(1.5)
+    page.locator("#record").tap()
+    page.locator('body[data-result="recorded"]').wait_for()
+    page.locator("#keep").tap()
     page.locator('body[data-result="refused"]').wait_for()
     assert "too short for the words" in page.locator("#message").inner_text()
     assert not (Path(studio_settings["HELPLINE_AUDIO_DIR"]) / "recorded/es/menu.main.wav").exists()

@@ -51,8 +51,9 @@
   function describe(item) {
     const source = item.querySelector(".source").textContent;
     const state = item.querySelector(".state").textContent;
-    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · a take of ` +
-      `${item.dataset.shortest}-${item.dataset.longest} s`;
+    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · about ` +
+      `${item.dataset.paced} s at the call's pace (a take of ${item.dataset.shortest}-` +
+      `${item.dataset.longest} s is taken)`;
   }
 
   function clearTake() {
