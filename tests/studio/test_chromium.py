@@ -95,6 +95,17 @@ def record(page, seconds: float) -> None:
     page.locator('body[data-result="recorded"]').wait_for()
 
 
+def wait_until_playing(page, selector: str) -> None:
+    """Poll the element (wait_for_function evaluates a string, which the policy forbids)."""
+    audio = page.locator(selector)
+    for _ in range(100):
+        if audio.evaluate("audio => !audio.paused && audio.currentTime > 0.2 && !audio.error"):
+            return
+        time.sleep(0.05)
+    state = audio.evaluate("audio => [audio.paused, audio.currentTime, String(audio.error)]")
+    raise AssertionError(f"{selector} never played: {state}")
+
+
 def spanish_main_menu(app) -> ET.Element:
     twilio = Twilio(app.test_client(), public_url=app.config["HELPLINE_PUBLIC_URL"])
     first = twilio.post("/voice", CALL)
@@ -119,6 +130,9 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     # 27 words in about 10 s: a little quicker than the call's pace, well inside the limits.
     record(page, 10.0)
     assert page.locator("#take").get_attribute("src").startswith("blob:")
+    # Hearing it back plays the take from a blob: URL, which the page's policy must allow.
+    page.keyboard.press("p")
+    wait_until_playing(page, "#take")
     page.keyboard.press("k")
     page.locator('body[data-result="kept"]').wait_for(timeout=30_000)
     message = page.locator("#message").inner_text()
@@ -145,6 +159,8 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     # The page plays what callers hear now, from this server.
     player = row.locator("audio.current")
     assert player.get_attribute("src") == f"/audio/{entry.file}"
+    player.evaluate("audio => audio.play()")
+    wait_until_playing(page, '.prompt[data-key="welcome"] audio.current')
 
     # The very next signed call plays it instead of reading the words.
     after = spanish_main_menu(live_studio.app)
