@@ -174,10 +174,10 @@ def keep_take(language: str) -> ResponseReturnValue:
     try:
         saved = save_take(content, current_app.config, language, key, data, reader=reader,
                           expected_hash=request.args.get("text") or None)
-    except NotAPrompt as exc:
+    except NotAPrompt as exc:  # the language and id are unknown: not logged as they came
         return _refuse(str(exc), 404)
     except TakeRefused as exc:
-        log.info("studio: take for %s/%s refused: %s", language[:20], key[:80], exc)
+        log.info("studio: take for %s/%s refused: %s", language, key, exc)
         return _refuse(str(exc), 422)
     except SaveFailed as exc:
         log.error("studio: take for %s/%s kept but not built: %s", language, key, exc)
