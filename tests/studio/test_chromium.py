@@ -137,6 +137,7 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     page.locator('body[data-result="kept"]').wait_for(timeout=30_000)
     message = page.locator("#message").inner_text()
     assert "words a minute (the call is written for 140-150)" in message, message
+    assert "evened out to -19" in message, message
     assert "recorded" == row.locator(".state").inner_text()
     assert "Callers hear: recorded" == row.locator(".source").inner_text()
     assert page.locator("#progress").inner_text().startswith("1 of ")

@@ -251,8 +251,9 @@
     }
     els.progress.textContent = data.progress;
     describe(item);
-    say(`Kept: ${data.seconds} s, ${data.pace.label}. Calls play it from now on. ` +
-        "Press N for the next prompt.", "ok");
+    say(`Kept: ${data.seconds} s, ${data.pace.label}; recorded at ` +
+        `${Math.round(data.recorded_loudness)} LUFS, evened out to ${data.loudness}. ` +
+        "Calls play it from now on. Press N for the next prompt.", "ok");
     setResult("kept");
   }
 
