@@ -183,6 +183,11 @@ def keep_take(language: str) -> ResponseReturnValue:
         log.error("studio: take for %s/%s kept but not built: %s", language, key, exc)
         return _refuse(f"The recording was saved but its phone file could not be made: {exc}",
                        500)
+    except OSError as exc:
+        folder = current_app.config["HELPLINE_AUDIO_DIR"]
+        log.error("studio: take for %s/%s not saved: %s", language, key, exc)
+        return _refuse(f"The recording could not be saved ({exc.strerror or exc}). The helpline "
+                       f"must be able to write to its audio folder, {folder}.", 500)
     library = serving.reload(current_app._get_current_object())  # type: ignore[attr-defined]
     view = overview(content, current_app.config, library, language)
     row = next(row for row in view.rows if row.key == saved.prompt.key)
