@@ -220,9 +220,9 @@ def audio_problems(
                 path, "(audio)",
                 f"{len(status.stale_recordings)} recordings are for words that have since "
                 f"changed: {_ids(status.stale_recordings)}.",
-                f"Record them again into {folder} (helpline audio script --lang "
-                f"{status.language} --todo), or delete a recording's .json file to keep it "
-                "for the new words.",
+                f"Record them again in the browser at /admin/studio/{status.language}, or "
+                f"into {folder} (helpline audio script --lang {status.language} --todo); or "
+                "delete a recording's .json file to keep it for the new words.",
                 severity="warning",
             ))
         if status.unbuilt_recordings:

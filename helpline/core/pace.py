@@ -72,6 +72,13 @@ def pace_of(text: str, language: str, seconds: float) -> Pace:
     return Pace(units, unit, units * 60.0 / max(seconds, 1e-3), target)
 
 
+def seconds_at_pace(text: str, language: str) -> float:
+    """How long the words take read at the middle of the call's pace (whole seconds from 10)."""
+    units, _, (low, high) = units_of(text, language)
+    seconds = units * 60.0 / ((low + high) / 2)
+    return round(seconds) if seconds >= 10 else round(seconds, 1)
+
+
 def allowed_seconds(text: str, language: str) -> tuple[float, float]:
     """The shortest and longest take that can hold these words."""
     units, _, (low, high) = units_of(text, language)
