@@ -27,6 +27,7 @@ from .validation import (
     check_reference,
     check_reference_placeholders,
 )
+from .words import parse_words
 from .yaml_file import read_yaml
 
 #: The language every other language is compared with: it defines the set of ids.
@@ -34,7 +35,7 @@ REFERENCE_LANGUAGE = "en"
 
 TEXT_FIELDS = frozenset({"voice", "sms", "title"})
 TOP_LEVEL_KEYS = frozenset(
-    {"language", "texts", "intents", "reserved", "safety_words", "readability_exempt"}
+    {"language", "texts", "intents", "reserved", "safety_words", "words", "readability_exempt"}
 )
 REQUIRED_META = ("code", "name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
@@ -256,6 +257,7 @@ def load_language(path: Path, catalogue: Catalogue,
     safety = _word_list(
         data.get("safety_words"), "safety_words", path, lines.get("safety_words", 0), problems
     )
+    words = parse_words(data.get("words"), path, lines, problems)
     exempt_raw = data.get("readability_exempt") or {}
     exempt = (
         {str(k): str(v) for k, v in exempt_raw.items()} if isinstance(exempt_raw, Mapping) else {}
@@ -271,6 +273,7 @@ def load_language(path: Path, catalogue: Catalogue,
         readability_exempt=exempt,
         path=path,
         sections=_sections(texts, catalogue),
+        words=words,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue
+from .words import Words
 
 #: The two ways a text reaches a person.
 VOICE = "voice"
@@ -127,6 +128,8 @@ class LanguagePack:
     readability_exempt: Mapping[str, str]
     path: Path
     sections: Mapping[str, Section] = field(default_factory=dict)
+    #: Opt-out phrasings, commands, spoken navigation and digits (the ``words:`` block).
+    words: Words = field(default_factory=Words)
 
     @property
     def code(self) -> str:
