@@ -109,6 +109,9 @@ class LanguageMeta:
     speech_language: str
     sms_alphabet: str = "gsm7"
     max_reading_grade: float | None = None
+    #: English: the hardest single sentence, and the Dale-Chall score of a whole text.
+    max_sentence_grade: float | None = None
+    max_dale_chall: float | None = None
     max_sentence_words: int | None = None
     max_sentence_chars: int | None = None
     audio_engine: str = "gtts"
