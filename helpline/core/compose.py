@@ -50,11 +50,14 @@ def reply_ids(pack: LanguagePack, catalogue: Catalogue, intent: str) -> list[str
 
 
 def text_me_ids(pack: LanguagePack, catalogue: Catalogue, text_id: str) -> list[str]:
-    """What a caller who asked for a text receives: the piece (or menu), then how to stop.
+    """What a caller who asked for a text receives: the piece (or menu, or a whole section),
+    then how to stop.
 
     A piece is sent under its section's intro (the heading that says what it is), except in a
     section whose pieces stand alone as choices.
     """
+    if catalogue.get(text_id) is not None:  # a whole section ("all ten questions")
+        return [*section_ids(pack, text_id), "sms.stop_footer"]
     section = catalogue.section_of(text_id)
     ids = [text_id]
     if section is not None and text_id != section.intro and not section.chooser:

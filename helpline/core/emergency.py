@@ -54,3 +54,12 @@ def _region_of(e164: str | None) -> str:
     except phonenumbers.NumberParseException:
         return ""
     return phonenumbers.region_code_for_number(parsed) or ""
+
+
+#: Every number a caller may hear, for the prompts made ahead of time.
+SPOKEN_NUMBERS = tuple(sorted(set(EMERGENCY_NUMBERS.values())))
+
+
+def spoken(number: str) -> str:
+    """Digits one by one, as people say an emergency number ("9 9 9", "1 2 0")."""
+    return " ".join(number)

@@ -208,6 +208,15 @@ class KeywordTable:
             spoken=PhraseIndex(phrases + kinds["spoken"]),
         )
 
+    def danger(self, message: str) -> str | None:
+        """The language of a safety phrase anywhere in ``message`` (a caller's speech on any
+        screen), or None. The same phrases and rules as a text's."""
+        text = normalise(message)
+        if not text:
+            return None
+        hits = self._safety.contained(text, text.split(" "))
+        return hits[0].phrase.language or "" if hits else None
+
     def match(
         self,
         message: str,

@@ -10,6 +10,9 @@ One key map everywhere, so a caller learns it once:
   a chooser      1, 2, 3 ... pick a piece (the scripts), * main menu
   every piece    1 repeat, 2 next, 3 previous, 9 text me this, * main menu
                  (in the section a caregiver can be sent: 8, send it to their phone)
+  text me this   asks first: 1 this piece (2 the whole section, 3 a family member's phone,
+                 where the section can be shared), * back; silence sends nothing
+  anywhere       # hears the screen again (never counted as silence)
 """
 
 from __future__ import annotations
@@ -18,15 +21,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..content import Catalogue, Content, SectionEntry
+from .position import MAIN, Position, from_query, to_query
+
+__all__ = ["Position", "from_query", "to_query"]  # a call's position rides in its URLs
 
 LANGUAGE = "language"
-MAIN = "main"
 CAREGIVER_NUMBER = "caregiver_number"
 CAREGIVER_CONFIRM = "caregiver_confirm"
 TRANSFER = "transfer"
 GOODBYE = "goodbye"
 #: Screens reached after the last piece of a section: ``last:<section>``.
 LAST_PREFIX = "last:"
+#: The offer before a text is sent: ``text_me:<section>`` (index: the piece) or ``text_me:main``.
+TEXT_ME_PREFIX = "text_me:"
+#: What the channel passes as the key when a caller said something the screen does not know.
+NOT_UNDERSTOOD = "~"
+#: Hears the screen again, on every screen but the number entry (where it ends the number).
+REPEAT_KEY = "#"
 
 #: Silences tolerated on one screen before a kind goodbye (the menu is repeated each time).
 MAX_SILENCES = 2
@@ -37,17 +48,8 @@ PERSON_KEY = "0"
 PIECE_KEYS = {"1": "repeat", "2": "next", "3": "previous", TEXT_ME_KEY: "text_me", "*": "menu"}
 CAREGIVER_KEY = "8"
 YES_KEY, NO_KEY = "1", "2"
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a caller is. Everything a step needs rides in the URL as these fields."""
-
-    screen: str
-    language: str
-    index: int = 0
-    silences: int = 0
-    digits: str = ""
+#: Choices on the text-me offer; star goes back.
+TEXT_THIS, TEXT_SECTION, TEXT_CAREGIVER, BACK_KEY = "1", "2", "3", "*"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class MenuConfig:
     sections: Mapping[str, Sequence[str]]
     transfer_available: bool = False
     transfer_open: bool = False
+    #: The caller's phone can get a text (a mobile we may text); else no text is offered.
+    can_text: bool = True
 
     @classmethod
     def for_content(cls, content: Content, **deployment: bool) -> MenuConfig:
@@ -143,6 +147,11 @@ def _screen_prompts(position: Position, config: MenuConfig) -> tuple[Say, ...]:
     chooser = config.chooser_at(position)
     if chooser is not None:
         return (Say(chooser.chooser or ""),)
+    if screen.startswith(TEXT_ME_PREFIX):
+        section = config.catalogue.get(screen[len(TEXT_ME_PREFIX):])
+        if section is None:
+            return (Say("text_me.offer_menu"),)
+        return (Say("text_me.offer_shared" if section.share else "text_me.offer_piece"),)
     if screen == CAREGIVER_NUMBER:
         return (Say("caregiver.ask_number"),)
     if screen == CAREGIVER_CONFIRM:
@@ -185,7 +194,9 @@ def _enter_section(section: SectionEntry, language: str, config: MenuConfig) -> 
 
 
 def _known_screens(config: MenuConfig) -> set[str]:
-    screens = {LANGUAGE, MAIN, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, *config.catalogue.ids}
+    screens = {LANGUAGE, MAIN, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, *config.catalogue.ids,
+               TEXT_ME_PREFIX + MAIN}
+    screens |= {TEXT_ME_PREFIX + section for section in config.catalogue.ids}
     return screens | {s.chooser_screen for s in config.catalogue if s.chooser}
 
 
@@ -199,7 +210,7 @@ def normalise(position: Position, config: MenuConfig) -> Position:
         return Position(MAIN, language)
     if position.screen == LANGUAGE and len(config.languages) < 2:
         return Position(MAIN, language)
-    section = config.section_at(position)
+    section = config.section_at(position) or _offer_section(position, config)
     if section is not None:
         size = config.size(section.id)
         if size == 0:
@@ -226,6 +237,12 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
     if key is None or key == "":
         return _silence(position, config)
     position = replace(position, silences=0)
+    if key == REPEAT_KEY and not expects_number(position):
+        return _show(position, config)
+    if key == NOT_UNDERSTOOD:
+        return _again(position, config, Say("voice.not_understood"))
+    if position.screen.startswith(TEXT_ME_PREFIX):
+        return _answer_text_me(position, key, config)
     if position.screen == LANGUAGE:
         return _answer_language(position, key, config)
     if position.screen == MAIN:
@@ -246,10 +263,34 @@ def replay(position: Position, config: MenuConfig, before: Sequence[Say] = ()) -
 
 
 def _silence(position: Position, config: MenuConfig) -> Step:
+    """Silence never ends a call away from a menu: someone looking up a number, or thinking
+    about what they heard, is taken back one step; at a menu the call ends kindly after a few."""
+    if position.screen == CAREGIVER_NUMBER or position.screen.startswith(TEXT_ME_PREFIX):
+        return _back_from_offer(position, config)
+    section = config.section_at(position)
+    if section is not None:
+        if position.silences >= MAX_SILENCES:
+            return _show(Position(MAIN, position.language), config)
+        return _keys_again(replace(position, silences=position.silences + 1), config)
     if position.silences >= MAX_SILENCES:
         return Step((Say("voice.goodbye_no_input"),), None, hangup=True, reached=GOODBYE)
     return _show(replace(position, silences=position.silences + 1), config,
                  (Say("voice.no_input"),))
+
+
+def _keys_again(position: Position, config: MenuConfig, *before: Say) -> Step:
+    """On a piece, only the short list of keys, not the whole piece again."""
+    section = config.section_at(position)
+    assert section is not None
+    keys = (Say("menu.content_keys"), *((Say("menu.question_keys"),) if section.share else ()))
+    return Step((*before, *keys), position, reached=config.screen_id(position))
+
+
+def _again(position: Position, config: MenuConfig, before: Say) -> Step:
+    """The screen's choices again after ``before`` (on a piece: its keys only)."""
+    if config.section_at(position) is not None:
+        return _keys_again(position, config, before)
+    return _show(position, config, (before,))
 
 
 def _wrong_key(position: Position, config: MenuConfig) -> Step:
@@ -268,7 +309,9 @@ def _answer_main(position: Position, key: str, config: MenuConfig) -> Step:
     if section is not None and config.size(section.id):
         return _enter_section(section, language, config)
     if key == TEXT_ME_KEY:
-        return _show(position, config, effect=TextMe("menu.main"))
+        if not config.can_text:
+            return _show(position, config, (Say("voice.text_not_possible"),))
+        return _show(Position(TEXT_ME_PREFIX + MAIN, language), config)
     if key == REPEAT_MAIN_KEY:
         return _show(position, config)
     if key == PERSON_KEY and config.transfer_available:
@@ -307,9 +350,44 @@ def _answer_piece(position: Position, key: str, config: MenuConfig) -> Step:
             return _show(position, config, (Say("nav.first"),))
         return _show(replace(position, index=index - 1), config)
     if action == "text_me":
-        return _show(position, config, effect=TextMe(config.sections[section.id][index]))
+        if not config.can_text:
+            return _keys_again(position, config, Say("voice.text_not_possible"))
+        return _show(replace(position, screen=TEXT_ME_PREFIX + section.id), config)
     if action == "menu":
         return _show(Position(MAIN, position.language), config)
+    return _wrong_key(position, config)
+
+
+def _offer_section(position: Position, config: MenuConfig) -> SectionEntry | None:
+    """The section a text-me offer is about (None: the main menu's offer)."""
+    if not position.screen.startswith(TEXT_ME_PREFIX):
+        return None
+    return config.catalogue.get(position.screen[len(TEXT_ME_PREFIX):])
+
+
+def _back_from_offer(position: Position, config: MenuConfig, *before: Say,
+                     effect: TextMe | None = None) -> Step:
+    """Back where the caller asked from: the piece's keys, or the main menu."""
+    section = _offer_section(position, config) or (
+        config.catalogue.shared if position.screen == CAREGIVER_NUMBER else None)
+    if section is None:
+        return _show(Position(MAIN, position.language), config, before, effect=effect)
+    piece = Position(section.id, position.language, index=position.index)
+    return replace(_keys_again(piece, config, *before), effect=effect)
+
+
+def _answer_text_me(position: Position, key: str, config: MenuConfig) -> Step:
+    """The caller confirms what to send by choosing it; anything else sends nothing."""
+    section = _offer_section(position, config)
+    if key == TEXT_THIS:
+        text_id = config.sections[section.id][position.index] if section else "menu.main"
+        return _back_from_offer(position, config, effect=TextMe(text_id))
+    if section is not None and section.share and key == TEXT_SECTION:
+        return _back_from_offer(position, config, effect=TextMe(section.id))
+    if section is not None and section.share and key == TEXT_CAREGIVER:
+        return _show(Position(CAREGIVER_NUMBER, position.language, index=position.index), config)
+    if key == BACK_KEY:
+        return _back_from_offer(position, config)
     return _wrong_key(position, config)
 
 
@@ -355,6 +433,12 @@ def speech_keys(position: Position, config: MenuConfig) -> Mapping[str, str]:
         return {**{piece: str(n) for n, piece in enumerate(pieces, start=1)}, "menu": "*"}
     if position.screen == CAREGIVER_CONFIRM:
         return {"yes": YES_KEY, "no": NO_KEY, "menu": "*"}
+    if position.screen.startswith(TEXT_ME_PREFIX):
+        keys = {"yes": TEXT_THIS, "text_me": TEXT_THIS, "no": BACK_KEY, "menu": BACK_KEY}
+        section = _offer_section(position, config)
+        if section is not None and section.share:
+            keys.update({section.id: TEXT_SECTION, "caregiver": TEXT_CAREGIVER})
+        return keys
     section = config.section_at(position)
     if section is not None:
         keys = {name: key for key, name in PIECE_KEYS.items()}
@@ -367,32 +451,3 @@ def speech_keys(position: Position, config: MenuConfig) -> Mapping[str, str]:
 def expects_number(position: Position) -> bool:
     """The caregiver number screen takes many digits ended by #, not one key."""
     return position.screen == CAREGIVER_NUMBER
-
-
-# --- carrying a position in a URL --------------------------------------------------------------
-
-
-def to_query(position: Position) -> dict[str, str]:
-    """The query string that brings a caller back to ``position`` on the next request,
-    except typed digits: a URL is logged by Twilio, so the channel seals them separately."""
-    query = {"s": position.screen, "l": position.language}
-    if position.index:
-        query["i"] = str(position.index)
-    if position.silences:
-        query["r"] = str(position.silences)
-    return query  # typed digits are the channel's to carry, sealed: never plain in a URL
-
-
-def from_query(args: Mapping[str, str]) -> Position:
-    """Read a position back from a URL, whatever junk it holds (``normalise`` cleans it up)."""
-
-    def number(name: str) -> int:
-        value = str(args.get(name, "") or "")
-        return int(value) if value.isdecimal() and len(value) < 4 else 0
-
-    return Position(
-        screen=str(args.get("s", "") or MAIN)[:40],
-        language=str(args.get("l", "") or "")[:10].lower(),
-        index=number("i"),
-        silences=number("r"),
-    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..content import Catalogue
 from ..content.model import VOICE, Content, LanguagePack, placeholders_in
+from .emergency import SPOKEN_NUMBERS, spoken
 
 #: Placeholders known only during a call; texts that use them are spoken with <Say>.
 CALL_TIME_PLACEHOLDERS = frozenset({"digits"})
@@ -34,6 +35,8 @@ def prompt_key(text_id: str, values: Mapping[str, object] | None = None) -> str:
             return f"{text_id}.{values['n']}-of-{values['total']}"
         if "key" in values:
             return f"{text_id}.key-{values['key']}"
+        if "emergency_number" in values:
+            return f"{text_id}.{str(values['emergency_number']).replace(' ', '')}"
     return text_id
 
 
@@ -52,6 +55,11 @@ def _forms(pack: LanguagePack, catalogue: Catalogue, text_id: str,
     """The values a text is spoken with during a call."""
     if text_id == "language.choose":
         yield {"key": menu_key}
+        return
+    voice = pack.texts[text_id].voice or ""
+    if "emergency_number" in placeholders_in(voice):
+        for number in SPOKEN_NUMBERS:  # said to each caller in their own country's form
+            yield {"emergency_number": spoken(number)}
         return
     totals = {
         len(pack.sections[section.id].items)

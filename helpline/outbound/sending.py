@@ -30,6 +30,17 @@ LIMIT = "limit"
 NOT_SENT = "not_sent"
 
 
+def can_text(caller: str | None) -> bool:
+    """Whether a text to this caller could be sent at all (a mobile in an allowed country),
+    so a landline or a withheld number is never offered one. Limits are not looked at."""
+    number = phone.to_e164(caller, strict=False)
+    if number is None:
+        return False
+    if is_simulated() and phone.is_fictional(number):
+        return True
+    return current_policy().destination_refusal(number) is None
+
+
 def text_caller(caller: str | None, text_id: str, language: str) -> str:
     """Queue ``text_id`` (a piece or the menu) to the caller; the outcome name."""
     number = phone.to_e164(caller, strict=False)

@@ -20,9 +20,11 @@ from ..core import menu
 from ..core.prompts import deployment_values, prompt_key, spoken_prompts
 
 #: Seconds of silence after a prompt before the menu is offered again; long enough for a
-#: slow or anxious caller to find the key.
-MENU_TIMEOUT = 8
-NUMBER_TIMEOUT = 12
+#: slow or anxious caller to find the key (longer after a piece: they may be writing it down).
+MENU_TIMEOUT = 10
+PIECE_TIMEOUT = 15
+#: Someone may be looking the number up in their contacts.
+NUMBER_TIMEOUT = 20
 
 AudioLookup = Callable[[str, str, str], "str | None"]
 
@@ -32,7 +34,8 @@ _BASE = "\x00base\x00"
 
 #: The value sets prompt_key() names (no values, a position, a menu key): only these are
 #: spoken exactly as a prepared prompt.
-_FIXED = {frozenset(), frozenset({"n", "total"}), frozenset({"key"})}
+_FIXED = {frozenset(), frozenset({"n", "total"}), frozenset({"key"}),
+          frozenset({"emergency_number"})}
 
 
 class Piece(TwiML):
@@ -150,17 +153,24 @@ class VoiceRenderer:
         action = step_url(listen, seal=seal)
         pack = self.content.pack(listen.language)
         if menu.expects_number(listen):
+            # Speech is heard (a caller in danger must be answered here too) but never
+            # invited: the prompt asks for keys only.
             gather = response.gather(
-                input="dtmf", action=action, method="POST", timeout=NUMBER_TIMEOUT,
-                finish_on_key="#", action_on_empty_result=True,
+                input="dtmf speech", action=action, method="POST", timeout=NUMBER_TIMEOUT,
+                finish_on_key="#", speech_timeout="auto", language=pack.meta.speech_language,
+                action_on_empty_result=True,
             )
         else:
             intents = menu.speech_keys(listen, self.menu)
             hints = ", ".join(self.hints[pack.code].get(intent, "") for intent in intents)
+            # finishOnKey="" makes # a key like any other (it hears the screen again),
+            # where Twilio's default would end the input and post it as silence.
+            timeout = PIECE_TIMEOUT if self.menu.section_at(listen) else MENU_TIMEOUT
             gather = response.gather(
-                input="dtmf speech", action=action, method="POST", timeout=MENU_TIMEOUT,
-                num_digits=1, speech_timeout="auto", language=pack.meta.speech_language,
-                hints=hints.strip(", ")[:1000] or None, action_on_empty_result=True,
+                input="dtmf speech", action=action, method="POST", timeout=timeout,
+                num_digits=1, finish_on_key="", speech_timeout="auto",
+                language=pack.meta.speech_language, hints=hints.strip(", ")[:1000] or None,
+                action_on_empty_result=True,
             )
         for say in step.prompts:
             self.add_prompt(gather, say, language, audio_base)

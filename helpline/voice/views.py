@@ -11,13 +11,14 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, has_request_context, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from ..audio.serving import library_of
 from ..config import ConfigError
-from ..core import menu
+from ..core import emergency, menu, phone
+from ..core.keywords import DIGIT
 from ..outbound import sending
 from ..store import store_of
 from ..web import usage
@@ -35,6 +36,11 @@ bp.before_request(mark_simulated)
 EXTENSION = "helpline.voice"
 #: Longest speech read: a menu answer is a few words; a forged megabyte is not matched.
 MAX_SPEECH = 300
+#: On a piece, only a short request is a command: a caller repeating a script aloud ("... my
+#: cancer and my choices") must not be taken to the main menu by one word in it.
+MAX_COMMAND_WORDS = 4
+#: Spoken key names as the vocabulary names them ("digit_star") -> the key.
+SPOKEN_KEYS = {**{str(n): str(n) for n in range(10)}, "star": "*", "hash": "#"}
 
 #: What a caller hears after asking for a text, by the outbound outcome.
 TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
@@ -65,6 +71,15 @@ class VoiceSetup:
         self._menu = menu.MenuConfig.for_content(content)
         #: Typed digits (a caregiver's number) ride to the next step sealed, never plain.
         self.digits_sealer = store_of(app).sealer(b"helpline voice typed digits")
+        self.emergency_override = str(app.config.get("HELPLINE_EMERGENCY_NUMBER") or "")
+        self.home_region = phone.region_of(app.config.get("TWILIO_FROM_NUMBER") or "") or ""
+
+    def urgent_care(self, caller: str | None) -> menu.Say:
+        """Urgent-care guidance naming the caller's own country's emergency number."""
+        number = emergency.emergency_number(caller, self.emergency_override, self.home_region)
+        if not number:
+            return menu.Say("voice.urgent_care_local")
+        return menu.Say("voice.urgent_care", {"emergency_number": emergency.spoken(number)})
 
     def seal_digits(self, digits: str) -> str:
         return self.digits_sealer.seal(digits, request.form.get("CallSid", ""))
@@ -80,10 +95,14 @@ class VoiceSetup:
         return menu.normalise(position, self.menu_config())
 
     def menu_config(self) -> menu.MenuConfig:
-        """The menu as it is right now: the hand-off to a person depends on the hour."""
+        """The menu as it is right now: the hand-off to a person depends on the hour, texts on
+        the caller's phone."""
+        config = self._menu
+        if has_request_context() and not sending.can_text(request.form.get("From")):
+            config = replace(config, can_text=False)
         if not (self.transfer_number and self.hours):
-            return self._menu
-        return replace(self._menu, transfer_available=True,
+            return config
+        return replace(config, transfer_available=True,
                        transfer_open=is_open(self.hours, datetime.now(self.timezone)))
 
 
@@ -110,12 +129,17 @@ def _respond(step: menu.Step, language: str, came_from: menu.Position | None = N
     return twiml_response(twiml)
 
 
+def _speech() -> str:
+    return (request.form.get("SpeechResult") or "")[:MAX_SPEECH].strip()
+
+
 def _key_from_request(position: menu.Position) -> str | None:
-    """The caller's key: digits pressed, or what they said, matched to this screen's options."""
+    """The caller's key: digits pressed, or what they said, matched to this screen's options
+    (a key's name, "two" or "star", does what the key does)."""
     digits = (request.form.get("Digits") or "").strip()
     if digits:
         return digits if menu.expects_number(position) else digits[:1]
-    speech = (request.form.get("SpeechResult") or "")[:MAX_SPEECH].strip()
+    speech = _speech()
     if not speech or menu.expects_number(position):
         return None
     setup = _setup()
@@ -123,10 +147,14 @@ def _key_from_request(position: menu.Position) -> str | None:
         intent = setup.keywords.match(speech, allowed={"language"})
         if intent.name == "language" and intent.language in setup.content.codes:
             return str(setup.content.codes.index(intent.language) + 1)
-        return "?"
-    options = menu.speech_keys(position, setup.menu_config())
+        return menu.NOT_UNDERSTOOD
+    config = setup.menu_config()
+    if config.section_at(position) and len(speech.split()) > MAX_COMMAND_WORDS:
+        return menu.NOT_UNDERSTOOD
+    options = dict(menu.speech_keys(position, config))
+    options.update({DIGIT + name: key for name, key in SPOKEN_KEYS.items()})
     intent = setup.keywords.match(speech, allowed=set(options))
-    return options.get(intent.name, "?")
+    return options.get(intent.name, menu.NOT_UNDERSTOOD)
 
 
 @bp.post("")
@@ -145,7 +173,15 @@ def step():
     position = setup.position_from_request()
     if request.args.get("show"):
         return _respond(menu.replay(position, config), position.language)
-    next_step = menu.answer(position, _key_from_request(position), config)
+    key = _key_from_request(position)
+    danger = setup.keywords.danger(_speech())
+    if danger is not None and key in (menu.NOT_UNDERSTOOD, None):
+        key = menu.REPEAT_KEY  # the guidance, then the same screen again, without "sorry"
+    next_step = menu.answer(position, key, config)
+    if danger is not None:  # urgent-care guidance first, whatever else was asked
+        caller = request.form.get("From")
+        next_step = replace(next_step, prompts=(setup.urgent_care(caller), *next_step.prompts))
+        log.info("urgent-care guidance given on a call (%s)", position.screen)
     language = next_step.listen.language if next_step.listen else position.language
     if next_step.effect is not None:
         outcome = _perform(next_step.effect, language)
@@ -159,8 +195,13 @@ def _perform(effect: menu.TextMe | menu.ShareWithCaregiver, language: str) -> st
     if isinstance(effect, menu.TextMe):
         usage.record("voice", "text_me", content_id=effect.text_id, language=language)
         return TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]
-    usage.record("voice", "share", content_id=_setup().content.catalogue.shared.id,
-                 language=language)
+    shared = _setup().content.catalogue.shared.id
+    typed = phone.to_e164(effect.digits, phone.region_of(phone.to_e164(caller, strict=False)))
+    if typed is not None and typed == phone.to_e164(caller, strict=False):
+        # The caller typed their own number: that is simply a text to them.
+        usage.record("voice", "text_me", content_id=shared, language=language)
+        return TEXT_ME_SPOKEN[sending.text_caller(caller, shared, language)]
+    usage.record("voice", "share", content_id=shared, language=language)
     return SHARE_SPOKEN[sending.share_with_caregiver(caller, effect.digits, language)]
 
 

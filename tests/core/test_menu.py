@@ -76,14 +76,32 @@ def test_the_main_menu_keys(key, screen, first_prompts):
     assert ids(step) == first_prompts
 
 
-def test_nine_on_the_main_menu_texts_the_menu_and_stays():
-    step = menu.answer(Position(MAIN, "en"), "9", ONE)
+def test_nine_on_the_main_menu_asks_first_then_texts_the_menu_and_stays():
+    offer = menu.answer(Position(MAIN, "en"), "9", ONE)
+    step = menu.answer(offer.listen, "1", ONE)
 
+    assert offer.effect is None and ids(offer) == ["text_me.offer_menu"]
     assert step.effect == menu.TextMe("menu.main")
     assert step.listen == Position(MAIN, "en")
 
 
-@pytest.mark.parametrize("key", ["0", "6", "7", "8", "#", "x"])
+def test_hash_hears_the_screen_again_and_is_never_silence():
+    for here in (Position(MAIN, "en"), Position("questions", "en", index=2),
+                 Position("text_me:questions", "en", index=2), Position("scripts_menu", "en")):
+        again = menu.answer(replace(here, silences=1), "#", ONE)
+
+        assert again.listen == here and not again.hangup
+        assert "voice.no_input" not in ids(again) and "voice.wrong_key" not in ids(again)
+
+
+def test_a_landline_caller_is_told_at_once_instead_of_offered_a_text():
+    step = menu.answer(Position("checklist", "en", index=1), "9", replace(ONE, can_text=False))
+
+    assert ids(step)[0] == "voice.text_not_possible" and step.effect is None
+    assert step.listen == Position("checklist", "en", index=1)
+
+
+@pytest.mark.parametrize("key", ["0", "6", "7", "8", "x"])
 def test_a_wrong_key_says_so_and_repeats_the_menu(key):
     step = menu.answer(Position(MAIN, "en"), key, ONE)
 
@@ -117,12 +135,14 @@ def test_every_piece_offers_the_same_keys(section):
     repeat = menu.answer(here, "1", ONE)
     forward = menu.answer(here, "2", ONE)
     back = menu.answer(here, "3", ONE)
-    text = menu.answer(here, "9", ONE)
+    offer = menu.answer(here, "9", ONE)
+    text = menu.answer(offer.listen, "1", ONE)
     home = menu.answer(here, "*", ONE)
 
     assert repeat.listen == here and SECTIONS[section][1] in ids(repeat)
     assert forward.listen.index == 2 or ids(forward)[0] == "nav.last"
     assert back.listen.index == 0 and SECTIONS[section][0] in ids(back)
+    assert offer.effect is None and offer.listen.screen == f"text_me:{section}"
     assert text.effect == menu.TextMe(SECTIONS[section][1]) and text.listen == here
     assert home.listen == Position(MAIN, "en")
 
@@ -179,8 +199,8 @@ def test_a_number_that_cannot_be_a_phone_number_is_asked_again(typed):
     assert ids(step) == ["caregiver.invalid", "caregiver.ask_number"]
 
 
-def test_silence_repeats_twice_then_says_a_kind_goodbye():
-    here = Position("questions", "en", index=2)
+def test_silence_at_a_menu_repeats_twice_then_says_a_kind_goodbye():
+    here = Position(MAIN, "en")
 
     first = menu.answer(here, None, ONE)
     second = menu.answer(first.listen, None, ONE)
@@ -189,6 +209,18 @@ def test_silence_repeats_twice_then_says_a_kind_goodbye():
     assert ids(first)[0] == "voice.no_input" and first.listen.silences == 1
     assert ids(second)[0] == "voice.no_input" and second.listen.silences == 2
     assert ids(third) == ["voice.goodbye_no_input"] and third.hangup and third.listen is None
+
+
+def test_silence_after_a_piece_repeats_only_its_keys_then_goes_to_the_main_menu():
+    here = Position("questions", "en", index=2)
+
+    first = menu.answer(here, None, ONE)
+    second = menu.answer(first.listen, None, ONE)
+    third = menu.answer(second.listen, None, ONE)
+
+    assert ids(first) == ["menu.content_keys", "menu.question_keys"]
+    assert first.listen.silences == 1 and SECTIONS["questions"][2] not in ids(second)
+    assert third.listen == Position(MAIN, "en") and not third.hangup
 
 
 def test_a_key_after_a_silence_starts_the_count_again():

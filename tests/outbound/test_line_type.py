@@ -31,7 +31,7 @@ def text_me(twilio, app, number: str):
     caller = Caller(twilio, app, number=number)
     caller.dial()
     caller.press("2")
-    return caller.press("9")
+    return caller.text_me()
 
 
 def lookups(carrier_apis) -> list[str]:

@@ -54,7 +54,7 @@ def test_a_text_from_a_sender_id_says_which_number_to_send_stop_to(twilio, app, 
         caller = Caller(twilio, app, number=number)
         caller.dial()
         caller.press("1")  # English
-        caller.press("9")
+        caller.text_me()
 
     [to_gb] = outbox.bodies_to("+447400123123")
     [to_us] = outbox.bodies_to("+14155552671")

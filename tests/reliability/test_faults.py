@@ -114,9 +114,10 @@ def test_asking_for_a_text_while_the_database_is_down_gets_an_apology_and_the_me
     caller = Caller(Twilio(pg_app.test_client()), pg_app)
     caller.dial()
     caller.press("1")
+    caller.press("9")
     proxy.down()
 
-    screen = caller.press("9")
+    screen = caller.press("1")
 
     assert screen.hears("voice.error")
     assert screen.hears("menu.main") and screen.action.startswith("/voice/step?s=main")

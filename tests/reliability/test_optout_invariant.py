@@ -119,10 +119,10 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
         @rule(number=st.sampled_from(NUMBERS), key=st.sampled_from(["9", "2", "3"]))
         def text_me_from_a_call(self, number, key):
             params = {"CallSid": "CA" + "1" * 32, "From": number, "To": "+15005550006",
-                      "Digits": key if key == "9" else "9"}
-            # Key 9 on the main menu, or on the first piece of a section.
-            path = "/voice/step?s=main&l=en" if key == "9" else (
-                f"/voice/step?s={'checklist' if key == '2' else 'questions'}&l=en")
+                      "Digits": "1"}
+            # Key 9 on the main menu, or on the first piece of a section, then 1: yes.
+            offer = "main" if key == "9" else ("checklist" if key == "2" else "questions")
+            path = f"/voice/step?s=text_me%3A{offer}&l=en"
             response = self.twilio.post(path, params)
             assert response.status_code == 200 and b"<Response>" in response.data
 

@@ -104,7 +104,9 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     expect(captions).to_contain_text(words.voice("checklist.intro"))
 
     # "Text me this": the text shows in the messages pane instead of going to Twilio.
-    press(page, "9", "checklist 1")
+    press(page, "9", "text_me:checklist 1")
+    expect(captions).to_contain_text(words.voice("text_me.offer_piece"))
+    press(page, "1", "checklist 1")
     expect(captions).to_contain_text(words.voice("voice.text_sent"))
     queued = page.locator(".bubble.outbox", has_text=words.sms("checklist.pathology")[:40])
     expect(queued).to_have_count(1)
@@ -114,7 +116,7 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     page.locator('body[data-call-state="ended"]').wait_for()
     expect(page.get_by_role("status")).to_contain_text("You hung up.")
     expect(page.locator("#terminal-command")).to_contain_text(
-        '--keys "1 3 2 2" --say "menu" --say "checklist" --keys "9"')
+        '--keys "1 3 2 2" --say "menu" --say "checklist" --keys "9 1"')
     assert page.csp_violations == []
     screenshot(page, "simulator-call.png")
 

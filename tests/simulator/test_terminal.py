@@ -47,7 +47,7 @@ def test_it_fails_when_the_call_ends_before_every_key_was_used(simulate, words):
 
 
 def test_it_calls_in_another_language_and_shows_the_text_it_queued(simulate, words, app):
-    result = simulate("call", "--lang", "es", "--keys", "9")
+    result = simulate("call", "--lang", "es", "--keys", "9 1")
 
     assert result.exit_code == 0, result.output
     assert words.voice("voice.text_sent", "es") in result.output

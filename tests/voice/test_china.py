@@ -21,7 +21,7 @@ def test_a_caller_from_china_is_told_a_text_may_not_arrive(caller, outbox):
     caller.dial()
     caller.press("1")  # English
 
-    screen = caller.press("9")
+    screen = caller.text_me()
 
     assert screen.hears("voice.text_sent_filtered")
     assert not screen.hears("voice.text_sent")
@@ -34,7 +34,7 @@ def test_they_hear_it_in_their_own_language(caller):
     caller.dial()
     caller.press("2")  # 中文
 
-    screen = caller.press("9")
+    screen = caller.text_me()
 
     assert screen.hears("voice.text_sent_filtered", "zh")
     assert any("发到中国手机的短信有时会收不到" in words for words in screen.spoken)
@@ -45,7 +45,7 @@ def test_a_caller_from_elsewhere_hears_the_usual_words(caller):
     caller.dial()
     caller.press("1")
 
-    screen = caller.press("9")
+    screen = caller.text_me()
 
     assert screen.hears("voice.text_sent")
     assert not screen.hears("voice.text_sent_filtered")

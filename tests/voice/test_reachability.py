@@ -15,11 +15,13 @@ REPO = Path(__file__).resolve().parents[2]
 #: Prompts that tell the caller which keys work; every listening screen ends with one (or with
 #: the chooser text of a section that has one).
 KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.content_keys", "menu.question_keys",
-               "language.choose", "caregiver.ask_number", "caregiver.read_back"}
+               "language.choose", "caregiver.ask_number", "caregiver.read_back",
+               "text_me.offer_piece", "text_me.offer_shared", "text_me.offer_menu"}
 
 #: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
 SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(),
-                    "voice.error", "voice.goodbye", "transfer.failed"}
+                    "voice.error", "voice.goodbye", "transfer.failed",
+                    "voice.urgent_care", "voice.urgent_care_local"}
 
 
 def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
@@ -34,7 +36,7 @@ def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
         if step.listen is None or step.listen in seen:
             continue
         seen.add(step.listen)
-        keys = [*"0123456789*#", None, "447700900123"]
+        keys = [*"0123456789*#", None, "447700900123", menu.NOT_UNDERSTOOD]
         for key in keys:
             queue.append(menu.answer(step.listen, key, config))
     return heard, steps

@@ -30,10 +30,14 @@ def test_nine_on_a_question_queues_that_question_and_says_so(caller, outbox):
     caller.press("2")
     caller.press("2")
 
-    screen = caller.press("9")
+    offer = caller.press("9")
+    asked_first = outbox.rows(to_number=CALLER)
+    screen = caller.press("1")
 
+    assert offer.hears("text_me.offer_shared") and asked_first == []
     assert screen.hears("voice.text_sent")
-    assert screen.hears("questions.q03")  # the caller stays where they were
+    assert screen.hears("menu.content_keys")  # the caller stays where they were
+    assert "i=2" in screen.action and "s=questions" in screen.action
     rows = outbox.rows(to_number=CALLER)
     assert len(rows) == 1 and rows[0].state == PENDING and rows[0].kind == "text_me"
     with caller.app.app_context():
@@ -49,7 +53,8 @@ def test_nine_on_a_question_queues_that_question_and_says_so(caller, outbox):
 def test_nine_on_the_main_menu_texts_the_keyword_menu(caller, outbox):
     caller.dial()
 
-    caller.press("9")
+    assert caller.press("9").hears("text_me.offer_menu")
+    caller.press("1")
 
     body = outbox.bodies_to(CALLER)[0]
     assert "CHECKLIST" in body and "QUESTIONS" in body
@@ -59,8 +64,9 @@ def test_after_stop_a_caller_is_told_texts_are_off_and_nothing_is_queued(caller,
     with store.transaction() as tx:
         tx.contacts.record_opt_out(CALLER, via="STOP")
     caller.dial()
+    caller.press("9")
 
-    screen = caller.press("9")
+    screen = caller.press("1")
 
     assert screen.hears("voice.text_opted_out")
     assert outbox.rows() == []
@@ -155,3 +161,59 @@ def test_a_sealed_number_from_one_call_is_useless_on_another(twilio, app, caller
 
     assert stolen.hears("caregiver.invalid")  # nothing to confirm: type the number again
     assert outbox.rows() == []
+
+
+@pytest.mark.parametrize("answer", ["no", None, "*"])
+def test_no_or_silence_after_nine_sends_nothing(caller, outbox, answer):
+    caller.dial()
+    caller.press("2")
+    caller.press("9")
+
+    if answer is None:
+        screen = caller.stay_silent()
+    elif answer == "*":
+        screen = caller.press("*")
+    else:
+        screen = caller.say(answer)
+
+    assert outbox.rows(to_number=CALLER) == []
+    assert screen.hears("menu.content_keys") and "s=checklist" in screen.action
+
+
+def test_all_ten_queues_every_question_under_the_heading_that_says_so(caller, outbox):
+    caller.dial()
+    caller.press("3")
+    caller.press("9")
+
+    screen = caller.press("2")
+
+    assert screen.hears("voice.text_sent")
+    body = "".join(outbox.bodies_to(CALLER))
+    with caller.app.app_context():
+        pack = current_content().pack("en")
+        values = deployment_values(caller.app.config)
+        first, last = (pack.render(i, SMS, values) for i in ("questions.q01", "questions.q10"))
+    assert first in body and last in body
+
+
+def test_a_caregiver_number_that_is_the_callers_own_is_a_text_to_them(caller, outbox):
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+    caller.press("07400123123#")
+
+    screen = caller.press("1")
+
+    assert screen.hears("voice.text_sent")
+    rows = outbox.rows(to_number=CALLER)
+    assert rows and all(row.kind == "text_me" for row in rows)
+
+
+def test_silence_while_typing_a_number_goes_back_to_the_question(caller):
+    caller.dial()
+    caller.press("3")
+    caller.press("8")
+
+    screen = caller.stay_silent()
+
+    assert screen.hears("menu.content_keys") and "s=questions" in screen.action

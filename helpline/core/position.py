@@ -1,0 +1,49 @@
+"""Where a caller is, and how it rides in the URL of every step.
+
+Any instance can answer any step of any call because everything a step needs is in its URL;
+typed digits are the exception: a URL is logged by Twilio, so the channel seals them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAIN = "main"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a caller is. Everything a step needs rides in the URL as these fields."""
+
+    screen: str
+    language: str
+    index: int = 0
+    silences: int = 0
+    digits: str = ""
+
+
+def to_query(position: Position) -> dict[str, str]:
+    """The query string that brings a caller back to ``position`` on the next request,
+    except typed digits: a URL is logged by Twilio, so the channel seals them separately."""
+    query = {"s": position.screen, "l": position.language}
+    if position.index:
+        query["i"] = str(position.index)
+    if position.silences:
+        query["r"] = str(position.silences)
+    return query  # typed digits are the channel's to carry, sealed: never plain in a URL
+
+
+def from_query(args: Mapping[str, str]) -> Position:
+    """Read a position back from a URL, whatever junk it holds (``normalise`` cleans it up)."""
+
+    def number(name: str) -> int:
+        value = str(args.get(name, "") or "")
+        return int(value) if value.isdecimal() and len(value) < 4 else 0
+
+    return Position(
+        screen=str(args.get("s", "") or MAIN)[:40],
+        language=str(args.get("l", "") or "")[:10].lower(),
+        index=number("i"),
+        silences=number("r"),
+    )
