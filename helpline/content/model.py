@@ -125,6 +125,10 @@ class LanguagePack:
     readability_exempt: Mapping[str, str]
     path: Path
     sections: Mapping[str, Section] = field(default_factory=dict)
+    #: Any way of asking for no more texts, honoured as STOP (see vocabulary: in the catalogue).
+    opt_out_phrases: tuple[str, ...] = ()
+    #: How a caller says each key: {"7": ("seven",), "*": ("star",)}.
+    spoken_digits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:

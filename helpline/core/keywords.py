@@ -1,22 +1,34 @@
 """Understand what a texter (or a caller's speech) asks for, in any enabled language.
 
-The words come from the language packs (scripts_content/<lang>.yaml) and the catalogue; only
-Twilio's own English opt-out, opt-in and help words live here, because Twilio itself acts on
-them in every language.
+The words come from the language packs (scripts_content/<lang>.yaml), each list with its kind
+from the catalogue's ``vocabulary:``; only Twilio's own English opt-out, opt-in and help words
+live here, because Twilio itself acts on them in every language. Each kind has its own rule
+(see ``KeywordTable``), so a short command never hides inside a sentence and a request to stop
+is never answered with content.
 
 Pure: no Flask, no Twilio, no database. ``KeywordTable.from_content`` does all the work on the
-tables once, so ``match`` (called on every webhook) only normalises the one message.
+tables once, so ``match`` (called on every webhook) only normalises the one message, and its
+work grows linearly with the message.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..content import Content, LanguagePack
-from .normalise import has_unspaced_script, latin_only, normalise, split_numbers
+from ..content.vocabulary import SPOKEN_DIGITS
+from .normalise import has_unspaced_script, normalise, script_of, split_numbers
+from .phrases import (
+    ANYWHERE,
+    WORD_START,
+    WORDS,
+    Hit,
+    Phrase,
+    PhraseIndex,
+    make_phrase,
+    marked,
+)
 
 # --- intents -----------------------------------------------------------------------------------
 
@@ -36,170 +48,43 @@ TWILIO_RESERVED: Mapping[str, tuple[str, ...]] = {
     HELP: ("HELP", "INFO"),
 }
 
-#: Typo tolerance: one edit (insert, delete, substitute, swap two neighbours) in a word this long.
-FUZZY_MIN_LENGTH = 5
+# --- kinds (as written in catalogue.yaml's vocabulary:) ----------------------------------------
+
+KEYWORD = "keyword"
+COMMAND = "command"
+WITH_NUMBER = "command with a number"
+WITH_DATE = "command with a date"
+WITH_LANGUAGE = "command with a language"
+LANGUAGE_NAME = "language name"
+NAVIGATION = "spoken navigation"
+DIGIT = "spoken digit"
+KINDS = (KEYWORD, COMMAND, WITH_NUMBER, WITH_DATE, WITH_LANGUAGE, LANGUAGE_NAME, NAVIGATION,
+         DIGIT)
+#: Kinds matched only as the whole message, exactly (no typo, no sentence around them).
+WHOLE_MESSAGE = frozenset({COMMAND, DIGIT})
+#: Kinds that are followed by what they act on: "SHARE +44 7700 900123".
+WITH_ARGUMENT = frozenset({WITH_NUMBER, WITH_DATE, WITH_LANGUAGE})
+#: Kinds heard on calls only: a text never matches them (a screen names them in ``allowed``).
+CALLS_ONLY = frozenset({NAVIGATION, DIGIT})
+
+#: The kinds the code relies on, for a catalogue without vocabulary: (a small test catalogue).
+DEFAULT_KINDS: Mapping[str, str] = {SHARE: WITH_NUMBER, LANGUAGE: LANGUAGE_NAME}
+
+#: A pack's spoken digits become intents "key_1", "key_star", ...
+DIGIT_PREFIX = "key_"
 
 
 @dataclass(frozen=True)
 class Intent:
-    """What a message asks for; ``language`` is the pack whose words matched (None: unknown)."""
+    """What a message asks for; ``language`` is the pack whose words matched (None: unknown).
+
+    ``urgent`` marks an opt-out that also holds a safety phrase: both are answered.
+    """
 
     name: str
     language: str | None = None
     argument: str = ""
-
-
-# --- typo tolerance ----------------------------------------------------------------------------
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Damerau (optimal string alignment) distance of at most 1, in linear time."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < la and i < lb and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    if la > lb:
-        return a[i + 1 :] == b[i:]
-    return a[i:] == b[i + 1 :]
-
-
-def _deletes(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _fuzzy_eligible(word: str) -> bool:
-    return len(word.replace(" ", "")) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word)
-
-
-class _NearIndex:
-    """Finds the known words one edit away from a word (symmetric-delete lookup)."""
-
-    def __init__(self, words: Iterable[str]):
-        self._keys: dict[str, set[str]] = {}
-        self._longest = 0
-        for word in words:
-            if _fuzzy_eligible(word):
-                self._longest = max(self._longest, len(word))
-                for key in _deletes(word):
-                    self._keys.setdefault(key, set()).add(word)
-
-    def near(self, word: str) -> set[str]:
-        if not FUZZY_MIN_LENGTH - 1 <= len(word) <= self._longest + 1:
-            return set()  # also keeps a long message from costing a delete per character
-        if any(c.isdigit() for c in word):
-            return set()
-        found: set[str] = set()
-        for key in _deletes(word):
-            found |= self._keys.get(key, set())
-        return {known for known in found if known != word and _within_one_edit(word, known)}
-
-
-# --- phrase tables -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    intent: str
-    language: str | None
-    text: str  # normalised
-    words: tuple[str, ...]
-    spaced: bool  # found on word boundaries; False: found anywhere (scripts without spaces)
-    containable: bool  # may be found inside a longer message
-    order: int  # earlier pack, then earlier intent and phrase, wins a tie
-    marked: str = ""  # as written, accents kept: "menú" tells Spanish from English "menu"
-
-
-@dataclass(frozen=True)
-class _Hit:
-    phrase: _Phrase
-    edits: int
-
-
-class _PhraseIndex:
-    """Every phrase of one kind, indexed for the four ways a message may match it."""
-
-    def __init__(self, phrases: Iterable[_Phrase]):
-        self.exact: dict[str, list[_Phrase]] = {}
-        self._by_first: dict[str, list[_Phrase]] = {}
-        self._unspaced: list[_Phrase] = []
-        for phrase in phrases:
-            self.exact.setdefault(phrase.text, []).append(phrase)
-            if not phrase.containable:
-                continue
-            if phrase.spaced:
-                self._by_first.setdefault(phrase.words[0], []).append(phrase)
-            else:
-                self._unspaced.append(phrase)
-        self._near_word = _NearIndex(self._by_first_words())
-        self._near_text = _NearIndex(
-            text for text, found in self.exact.items() if any(p.spaced for p in found)
-        )
-
-    def _by_first_words(self) -> set[str]:
-        return {word for group in self._by_first.values() for p in group for word in p.words}
-
-    def whole(self, message: str) -> list[_Hit]:
-        return [_Hit(p, 0) for p in self.exact.get(message, ())]
-
-    def contained(self, message: str, words: list[str]) -> list[_Hit]:
-        hits = [_Hit(p, 0) for p in self._unspaced if p.text in message]
-        for start, word in enumerate(words):
-            for phrase in self._by_first.get(word, ()):
-                end = start + len(phrase.words)
-                if tuple(words[start:end]) == phrase.words:
-                    hits.append(_Hit(phrase, 0))
-        return hits
-
-    def fuzzy_whole(self, message: str, words: list[str]) -> list[_Hit]:
-        hits = [
-            _Hit(p, 1)
-            for text in self._near_text.near(message)
-            for p in self.exact[text]
-            if p.spaced
-        ]
-        return hits + self._windows(words, whole=True)
-
-    def fuzzy_contained(self, words: list[str]) -> list[_Hit]:
-        return self._windows(words, whole=False)
-
-    def _windows(self, words: list[str], *, whole: bool) -> list[_Hit]:
-        """Phrases whose every word matches a run of message words, each within one edit."""
-        near: dict[str, set[str]] = {}
-
-        def near_words(word: str) -> set[str]:
-            if word not in near:
-                near[word] = self._near_word.near(word)
-            return near[word]
-
-        hits: list[_Hit] = []
-        starts = range(1) if whole else range(len(words))
-        for start in starts:
-            if start >= len(words):
-                break
-            for first in {words[start], *near_words(words[start])}:
-                for phrase in self._by_first.get(first, ()):
-                    end = start + len(phrase.words)
-                    if end > len(words) or (whole and end != len(words)):
-                        continue
-                    edits = 0
-                    for said, known in zip(words[start:end], phrase.words, strict=True):
-                        if said == known:
-                            continue
-                        if known not in near_words(said):
-                            break
-                        edits += 1
-                    else:
-                        if edits:
-                            hits.append(_Hit(phrase, edits))
-        return hits
+    urgent: bool = False
 
 
 def is_piece_intent(name: str) -> bool:
@@ -207,25 +92,49 @@ def is_piece_intent(name: str) -> bool:
     return "." in name
 
 
+def _keyword_place(text: str) -> str:
+    return ANYWHERE if has_unspaced_script(text) else WORDS
+
+
+def _safety_place(text: str) -> str:
+    """Latin safety phrases as whole words; Cyrillic from a word start (case endings vary);
+    Arabic and scripts without spaces anywhere (Arabic words carry their clitics)."""
+    scripts = {script_of(ch) for ch in text if ch != " " and not ch.isdigit()}
+    if scripts <= {"latin"}:
+        return WORDS
+    if scripts <= {"latin", "cyrillic", "greek"}:
+        return WORD_START
+    return ANYWHERE
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 
 class KeywordTable:
-    """Every keyword of every enabled language, ready to match a message.
+    """Every word of every enabled language, ready to match a message.
 
-    Order of matching (the first that applies wins):
+    Rules by kind, in this order (the first that applies wins):
 
     1. reserved words: the whole message is one opt-out, opt-in or help word (Twilio's English
        words, language None, or a pack's ``reserved`` words);
-    2. safety: a pack's safety phrase anywhere in the message (on word boundaries for Latin
-       script, within one edit in words of 5+ letters);
-    3. a language's name or code alone (intent ``language``);
-    4. SHARE <number>: a ``share`` phrase starting the message, the rest as the argument;
-    5. a bare main-menu number (the catalogue's keys), or the whole message being a piece's
+    2. opt-out phrasings (a pack's ``opt_out_phrases``): a one-word phrasing as the whole
+       message or its first word ("STOP ALL", "Stop please"), a longer one anywhere as whole
+       words ("please stop all messages"). If the message also holds a safety phrase, the
+       intent is ``urgent``: the texter gets the urgent-care text and the opt-out;
+    3. safety phrases anywhere, without typo tolerance, one-word phrases only as whole words;
+    4. a language's name or code alone (intent ``language``);
+    5. whole-message commands (MORE, ALL, LISTEN, REMIND OFF, FORGET, ...): exactly the whole
+       message, no typo;
+    6. commands with an argument (SHARE <number>, REMIND <date>, QUESTIONS <language>): the
+       command starting the message, the rest as the argument;
+    7. a bare main-menu number (the catalogue's keys), or the whole message being a piece's
        own words (SCRIPT 1, DIRECT: intents named ``<section>.<piece>``);
-    6. any intent phrase: exact whole message, then a phrase inside the message as whole words,
-       then the same two with one edit per word of 5+ letters;
-    7. otherwise ``unknown``.
+    8. section keywords and the menu: exact whole message, then inside the message as whole
+       words, then the same two with one edit per word of 5+ letters;
+    9. otherwise ``unknown``.
+
+    Spoken navigation and spoken digits are for calls: only a screen that lists them in
+    ``allowed`` hears them (digits only as the whole message).
 
     Within a step: a longer phrase beats a shorter one, fewer typos beat more; a tie between
     languages goes to ``prefer`` (the texter's language) and then to the pack given first (the
@@ -233,42 +142,45 @@ class KeywordTable:
     to the intent listed first in its file.
     """
 
-    def __init__(
-        self,
-        *,
-        reserved: Mapping[str, Intent],
-        safety: _PhraseIndex,
-        languages: Mapping[str, list[_Phrase]],
-        share: list[_Phrase],
-        direct: Mapping[str, list[_Phrase]],
-        intents: _PhraseIndex,
-    ):
+    def __init__(self, *, reserved: Mapping[str, Intent], opt_out_first: Mapping[str, Phrase],
+                 opt_out: PhraseIndex, safety: PhraseIndex, languages: Mapping[str, list[Phrase]],
+                 whole: Mapping[str, list[Phrase]], arguments: list[Phrase],
+                 direct: Mapping[str, list[Phrase]], intents: PhraseIndex,
+                 kinds: Mapping[str, str]):
         self._reserved = reserved
+        self._opt_out_first = opt_out_first
+        self._opt_out = opt_out
         self._safety = safety
         self._languages = languages
-        self._share = share
+        self._whole = whole
+        self._arguments = arguments
         self._direct = direct
         self._intents = intents
+        self._kinds = kinds
 
     @classmethod
     def from_content(cls, content: Content) -> KeywordTable:
-        """The table of every enabled language, with the catalogue's menu numbers."""
+        """The table of every enabled language, with the catalogue's menu numbers and kinds."""
         menu_numbers = {section.key: section.id for section in content.catalogue}
-        return cls.from_packs(content, menu_numbers)
+        return cls.from_packs(content, menu_numbers, content.catalogue.vocabulary)
 
     @classmethod
     def from_packs(cls, packs: Iterable[LanguagePack],
-                   menu_numbers: Mapping[str, str] | None = None) -> KeywordTable:
+                   menu_numbers: Mapping[str, str] | None = None,
+                   kinds: Mapping[str, str] | None = None) -> KeywordTable:
         """Normalise and index every pack's words once, in the order the packs are given.
 
-        ``menu_numbers`` maps a bare number a texter sends to the section it opens.
+        ``menu_numbers`` maps a bare number a texter sends to the section it opens; ``kinds``
+        gives each word list's kind (a list not named is a keyword).
         """
+        kinds = {**DEFAULT_KINDS, **(kinds or {})}
         reserved: dict[str, Intent] = {}
         for kind, words in TWILIO_RESERVED.items():
             for word in words:
                 reserved[normalise(word)] = Intent(kind)
-        phrases: list[_Phrase] = []
-        safety: list[_Phrase] = []
+        phrases: list[Phrase] = []
+        safety: list[Phrase] = []
+        opt_out: list[Phrase] = []
         order = 0
         for pack in packs:
             for kind, words in pack.reserved.items():
@@ -276,37 +188,69 @@ class KeywordTable:
                     reserved.setdefault(normalise(word), Intent(kind, pack.code))
             intents = dict(pack.intents)
             intents[LANGUAGE] = (*intents.get(LANGUAGE, ()), pack.meta.name)
+            for key, words in pack.spoken_digits.items():
+                intents[DIGIT_PREFIX + key] = words
             for name, words in intents.items():
                 for word in words:
                     order += 1
-                    phrase = _make_phrase(name, pack.code, word, order, has_unspaced_script)
+                    # A language code such as "en" is a word in French and Spanish: only
+                    # alone it names one.
+                    phrase = make_phrase(name, pack.code, word, order, _keyword_place,
+                                         containable=name != LANGUAGE)
                     if phrase is not None:
                         phrases.append(phrase)
-            for word in pack.safety_words:
-                order += 1
-                phrase = _make_phrase(SAFETY, pack.code, word, order, _not_latin)
-                if phrase is not None:
-                    safety.append(phrase)
-        direct: dict[str, list[_Phrase]] = {}
+            for name, source, place, into in (
+                    (SAFETY, pack.safety_words, _safety_place, safety),
+                    (OPT_OUT, pack.opt_out_phrases, _keyword_place, opt_out)):
+                for word in source:
+                    order += 1
+                    phrase = make_phrase(name, pack.code, word, order, place)
+                    if phrase is not None:
+                        into.append(phrase)
+        for name in list(kinds):
+            if name.startswith(DIGIT_PREFIX) or name == SPOKEN_DIGITS:
+                kinds.pop(name)
+        kinds.update({p.intent: DIGIT for p in phrases if p.intent.startswith(DIGIT_PREFIX)})
+
+        def kind(phrase: Phrase) -> str:
+            return kinds.get(phrase.intent, KEYWORD)
+
+        direct: dict[str, list[Phrase]] = {}
         for phrase in phrases:
             if is_piece_intent(phrase.intent):
                 direct.setdefault(phrase.text, []).append(phrase)
         for text, name in (menu_numbers or {}).items():
             if text not in direct:
-                direct[text] = [_Phrase(name, None, text, (text,), True, False, 0)]
-        languages: dict[str, list[_Phrase]] = {}
+                direct[text] = [Phrase(name, None, text, (text,), WORDS, False, 0)]
+        languages: dict[str, list[Phrase]] = {}
+        whole: dict[str, list[Phrase]] = {}
         for phrase in phrases:
-            if phrase.intent == LANGUAGE:
+            if kind(phrase) == LANGUAGE_NAME:
                 languages.setdefault(phrase.text, []).append(phrase)
-        share = [p for p in phrases if p.intent == SHARE]
+            elif kind(phrase) in WHOLE_MESSAGE:
+                whole.setdefault(phrase.text, []).append(phrase)
+        first = {p.text: p for p in reversed(opt_out) if p.spaced and len(p.words) == 1}
         return cls(
             reserved=reserved,
-            safety=_PhraseIndex(safety),
+            opt_out_first=first,
+            opt_out=PhraseIndex(p for p in opt_out if p.text not in first),
+            safety=PhraseIndex(safety),
             languages=languages,
-            share=share,
+            whole=whole,
+            arguments=[p for p in phrases if kind(p) in WITH_ARGUMENT],
             direct=direct,
-            intents=_PhraseIndex(phrases),
+            intents=PhraseIndex(p for p in phrases
+                                if kind(p) in (KEYWORD, NAVIGATION, LANGUAGE_NAME)),
+            kinds=kinds,
         )
+
+    def kind(self, intent: str) -> str:
+        """The kind of an intent's words (reserved, opt-out and safety are their own)."""
+        return self._kinds.get(intent, KEYWORD)
+
+    def kinds(self) -> Mapping[str, str]:
+        """Every intent given a kind other than keyword, with its kind."""
+        return dict(self._kinds)
 
     def match(
         self,
@@ -318,7 +262,8 @@ class KeywordTable:
         """The intent of one message (an SMS body or a speech result).
 
         ``allowed`` limits the intents that may match, for a voice menu screen that only knows
-        a few words; reserved words and safety phrases are only looked for when it is None.
+        a few words; reserved words, opt-out phrasings and safety phrases are only looked for
+        when it is None, and spoken navigation and digits only when it names them.
         ``prefer`` is the texter's current language, which wins ties between languages.
         """
         text = normalise(message)
@@ -326,36 +271,38 @@ class KeywordTable:
             return Intent(UNKNOWN)
         words = text.split(" ")
         # Accents are evidence of a language only when the message has some.
-        marked = _marked(message)
-        marked = "" if marked == text else marked
+        accents = _marked_if_accented(message, text)
 
         def permitted(name: str) -> bool:
-            return allowed is None or name in allowed
+            if allowed is None:
+                return self.kind(name) not in CALLS_ONLY
+            return name in allowed
 
-        def best(hits: Iterable[_Hit]) -> _Hit | None:
+        def best(hits: Iterable[Hit]) -> Hit | None:
             usable = [hit for hit in hits if permitted(hit.phrase.intent)]
-            return min(usable, key=lambda hit: _rank(hit, prefer, marked), default=None)
+            return min(usable, key=lambda hit: _rank(hit, prefer, accents), default=None)
+
+        def found_intent(hit: Hit, argument: str = "") -> Intent:
+            return Intent(hit.phrase.intent, hit.phrase.language, argument)
 
         if allowed is None:
-            if text in self._reserved:
-                return self._reserved[text]
-            found = best(
-                self._safety.contained(text, words)
-                + self._safety.fuzzy_contained(words)
-            )
-            if found:
-                return Intent(SAFETY, found.phrase.language)
-        found = best(_Hit(p, 0) for p in self._languages.get(text, ()))
+            early = self._match_reserved(text, words, prefer, accents)
+            if early:
+                return early
+        found = best(Hit(p, 0) for p in self._languages.get(text, ()))
         if found:
             return Intent(LANGUAGE, found.phrase.language)
-        shared = self._match_share(message, text, permitted, prefer, marked)
-        if shared:
-            return shared
         split = split_numbers(text)
-        found = best(_Hit(p, 0) for p in self._direct.get(text) or self._direct.get(split, ()))
+        found = best(Hit(p, 0) for p in self._whole.get(text) or self._whole.get(split, ()))
         if found:
-            return Intent(found.phrase.intent, found.phrase.language)
-        stages: tuple[Callable[[], list[_Hit]], ...] = (
+            return found_intent(found)
+        argued = self._match_argument(message, text, permitted, prefer, accents)
+        if argued:
+            return argued
+        found = best(Hit(p, 0) for p in self._direct.get(text) or self._direct.get(split, ()))
+        if found:
+            return found_intent(found)
+        stages: tuple[Callable[[], list[Hit]], ...] = (
             lambda: self._intents.whole(text),
             lambda: self._intents.contained(text, words),
             lambda: self._intents.fuzzy_whole(text, words),
@@ -364,73 +311,90 @@ class KeywordTable:
         for stage in stages:
             found = best(stage())
             if found:
-                return Intent(found.phrase.intent, found.phrase.language)
+                return found_intent(found)
         return Intent(UNKNOWN)
 
-    def _match_share(
+    def _match_reserved(self, text: str, words: list[str], prefer: str | None,
+                        accents: str) -> Intent | None:
+        """Steps 1 to 3: reserved words, opt-out phrasings, safety phrases."""
+        if text in self._reserved:
+            return self._reserved[text]
+
+        def best(hits: Iterable[Hit]) -> Hit | None:
+            return min(hits, key=lambda hit: _rank(hit, prefer, accents), default=None)
+
+        stop = self._opt_out_first.get(words[0])
+        if stop is None:
+            found = best(self._opt_out.contained(text, words))
+            stop = found.phrase if found else None
+        danger = best(self._safety.contained(text, words))
+        if stop is not None:
+            return Intent(OPT_OUT, stop.language, urgent=danger is not None)
+        if danger is not None:
+            return Intent(SAFETY, danger.phrase.language)
+        return None
+
+    def _match_argument(
         self, message: str, text: str, permitted: Callable[[str], bool], prefer: str | None,
-        marked: str,
+        accents: str,
     ) -> Intent | None:
-        if not permitted(SHARE):
-            return None
-        if any(p.intent != SHARE for p in self._intents.exact.get(text, ())):
+        """Step 6: a command starting the message, followed by what it acts on."""
+        if any(permitted(p.intent) for p in self._intents.exact.get(text, ())
+               if self.kind(p.intent) not in WITH_ARGUMENT):
             return None  # "send to family" is its own intent, not SHARE with "family"
         split = split_numbers(text)
-        starting = [
-            _Hit(p, 0)
-            for p in self._share
-            if any(t == p.text or t.startswith(p.text + " ") for t in (text, split))
-        ]
+        starting: list[tuple[Hit, str]] = []
+        for phrase in self._arguments:
+            if not permitted(phrase.intent):
+                continue
+            rest = next((t[len(phrase.text):].strip() for t in (text, split)
+                         if t == phrase.text or t.startswith(phrase.text + " ")), None)
+            if rest is None:
+                continue
+            if self.kind(phrase.intent) == WITH_LANGUAGE:
+                named = self._languages.get(rest)
+                if not named:
+                    continue
+                starting.append((Hit(phrase, 0), named[0].language or ""))
+            else:
+                starting.append((Hit(phrase, 0), ""))
         if not starting:
             return None
-        phrase = min(starting, key=lambda hit: _rank(hit, prefer, marked)).phrase
-        return Intent(SHARE, phrase.language, _after_keyword(message, phrase.text))
+        hit, language = min(starting, key=lambda pair: _rank(pair[0], prefer, accents))
+        phrase = hit.phrase
+        argument = language or after_keyword(message, phrase.text)
+        return Intent(phrase.intent, phrase.language, argument)
 
 
-def _rank(hit: _Hit, prefer: str | None, marked: str = "") -> tuple[int, int, int, int, int]:
+def _rank(hit: Hit, prefer: str | None, accents: str = "") -> tuple[int, int, int, int, int]:
     """Longer phrase, fewer typos, written with that language's accents, the texter's
     language, then file order."""
     phrase = hit.phrase
-    accents = 0 if marked and phrase.marked == marked else 1
-    return (-len(phrase.text), hit.edits, accents, 0 if phrase.language == prefer else 1,
+    accented = 0 if accents and phrase.marked == accents else 1
+    return (-len(phrase.text), hit.edits, accented, 0 if phrase.language == prefer else 1,
             phrase.order)
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+def _marked_if_accented(message: str, text: str) -> str:
+    folded = marked(message)
+    return "" if folded == text else folded
 
 
-def _marked(text: str) -> str:
-    """Case and punctuation folded but accents kept, to tell "menú" from "menu"."""
-    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+def after_keyword(message: str, keyword: str) -> str:
+    """The original words after a keyword that starts the message ("+1 555 0100").
 
-
-def _not_latin(text: str) -> bool:
-    return not latin_only(text)
-
-
-def _make_phrase(
-    intent: str, language: str, word: str, order: int, unspaced: Callable[[str], bool]
-) -> _Phrase | None:
-    text = normalise(word)
-    if not text:
-        return None
-    return _Phrase(
-        intent=intent,
-        language=language,
-        text=text,
-        words=tuple(text.split(" ")),
-        spaced=not unspaced(text),
-        # A language code such as "en" is a word in French and Spanish: only alone it names one.
-        containable=intent != LANGUAGE,
-        order=order,
-        marked=_marked(word),
-    )
-
-
-def _after_keyword(message: str, keyword: str) -> str:
-    """The original words after a keyword that starts the message ("+1 555 0100")."""
+    Linear in the message: a piece that normalises to nothing (tatweel, emoji, punctuation)
+    adds nothing to the head, so only pieces that add letters cost a normalisation of the head,
+    and there are at most as many of those as the keyword has letters.
+    """
+    start, budget = 0, len(keyword) + 1
     for end in _word_ends(message):
+        piece, start = message[start:end], end
+        if not normalise(piece):
+            continue
+        budget -= 1
+        if budget < 0:
+            break
         head = normalise(message[:end])
         if head == keyword:
             return message[end:].strip().lstrip(":;,=").strip()

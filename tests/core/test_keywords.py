@@ -91,7 +91,6 @@ UNKNOWN = Intent("unknown")
         ("Hello!", en("menu")),
         ("main menu", en("menu")),
         ("gentle way please", en("scripts.emotional")),
-        ("stop sending me the checklist later", en("checklist")),
         ("Can you text me the questions?", en("questions")),
     ],
 )
@@ -182,10 +181,10 @@ def test_it_knows_the_reserved_words_of_every_language(
         ("sotp", UNKNOWN),
         ("unsubscrbe", UNKNOWN),
         ("don't stop", UNKNOWN),
-        ("unsubscribe me please", UNKNOWN),
+        ("unsubscribe me please", en("opt_out")),  # an opt-out phrasing: honoured as STOP
         ("non-stop", UNKNOWN),
         ("s t o p", UNKNOWN),
-        ("stop sending me the checklist later", en("checklist")),
+        ("stop sending me the checklist later", en("opt_out")),
         ("help me", UNKNOWN),
         ("bajas", UNKNOWN),
     ],
@@ -208,7 +207,7 @@ def test_it_does_not_opt_out_on_near_misses(
         ("help, chest pain", en("safety")),
         ("is this an emergency?", en("safety")),
         ("I want to end my life.", en("safety")),
-        ("suicde", en("safety")),
+        ("suicde", UNKNOWN),  # no typo tolerance: "never" must not be "fever"
         ("Es una EMERGENCIA", es("safety")),
         ("quiero morir", es("safety")),
         ("skill myself", UNKNOWN),

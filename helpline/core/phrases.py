@@ -1,0 +1,199 @@
+"""Phrases as they are compared, and the indexes that find them in a message.
+
+The parts of keyword matching that know nothing of kinds or intents: a phrase normalised once,
+its typo neighbours (one edit), and the ways a message may hold it (the whole message, whole
+words inside it, from the start of a word, anywhere). ``keywords.py`` decides which rule each
+kind of word follows. Pure: no Flask, no Twilio, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .normalise import normalise
+
+#: Typo tolerance: one edit (insert, delete, substitute, swap two neighbours) in a word this long.
+FUZZY_MIN_LENGTH = 5
+
+#: Where inside a message a phrase may be found.
+WORDS = "words"  # as whole words (spaced scripts)
+WORD_START = "word_start"  # from the start of a word, any ending (inflected languages)
+ANYWHERE = "anywhere"  # anywhere (scripts without spaces; Arabic words carry their clitics)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Damerau (optimal string alignment) distance of at most 1, in linear time."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < la and i < lb and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def fuzzy_eligible(word: str) -> bool:
+    """Whether a word is long enough (and free of digits) to be matched with one typo."""
+    return len(word.replace(" ", "")) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word)
+
+
+class NearIndex:
+    """Finds the known words one edit away from a word (symmetric-delete lookup)."""
+
+    def __init__(self, words: Iterable[str]):
+        self._keys: dict[str, set[str]] = {}
+        self._longest = 0
+        for word in words:
+            if fuzzy_eligible(word):
+                self._longest = max(self._longest, len(word))
+                for key in _deletes(word):
+                    self._keys.setdefault(key, set()).add(word)
+
+    def near(self, word: str) -> set[str]:
+        if not FUZZY_MIN_LENGTH - 1 <= len(word) <= self._longest + 1:
+            return set()  # also keeps a long message from costing a delete per character
+        if any(c.isdigit() for c in word):
+            return set()
+        found: set[str] = set()
+        for key in _deletes(word):
+            found |= self._keys.get(key, set())
+        return {known for known in found if known != word and within_one_edit(word, known)}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    intent: str
+    language: str | None
+    text: str  # normalised
+    words: tuple[str, ...]
+    where: str  # WORDS, WORD_START or ANYWHERE
+    containable: bool  # may be found inside a longer message
+    order: int  # earlier pack, then earlier intent and phrase, wins a tie
+    marked: str = ""  # as written, accents kept: "menú" tells Spanish from English "menu"
+
+    @property
+    def spaced(self) -> bool:
+        return self.where == WORDS
+
+
+@dataclass(frozen=True)
+class Hit:
+    phrase: Phrase
+    edits: int
+
+
+def make_phrase(intent: str, language: str | None, word: str, order: int,
+                where: Callable[[str], str], *, containable: bool = True) -> Phrase | None:
+    text = normalise(word)
+    if not text:
+        return None
+    return Phrase(intent=intent, language=language, text=text, words=tuple(text.split(" ")),
+                  where=where(text), containable=containable, order=order, marked=marked(word))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def marked(text: str) -> str:
+    """Case and punctuation folded but accents kept, to tell "menú" from "menu"."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+class PhraseIndex:
+    """Every phrase of one kind, indexed for the ways a message may hold it."""
+
+    def __init__(self, phrases: Iterable[Phrase]):
+        self.exact: dict[str, list[Phrase]] = {}
+        self._by_first: dict[str, list[Phrase]] = {}
+        self._inside: list[Phrase] = []
+        for phrase in phrases:
+            self.exact.setdefault(phrase.text, []).append(phrase)
+            if not phrase.containable:
+                continue
+            if phrase.spaced:
+                self._by_first.setdefault(phrase.words[0], []).append(phrase)
+            else:
+                self._inside.append(phrase)
+        self._near_word = NearIndex(
+            {word for group in self._by_first.values() for p in group for word in p.words})
+        self._near_text = NearIndex(
+            text for text, found in self.exact.items() if any(p.spaced for p in found))
+
+    def whole(self, message: str) -> list[Hit]:
+        return [Hit(p, 0) for p in self.exact.get(message, ())]
+
+    def contained(self, message: str, words: list[str]) -> list[Hit]:
+        """Phrases inside the message: as whole words, from a word start, or anywhere."""
+        hits = []
+        spaced = " " + message
+        for phrase in self._inside:
+            if phrase.where == ANYWHERE:
+                if phrase.text in message:
+                    hits.append(Hit(phrase, 0))
+            elif " " + phrase.text in spaced:
+                hits.append(Hit(phrase, 0))
+        for start, word in enumerate(words):
+            for phrase in self._by_first.get(word, ()):
+                end = start + len(phrase.words)
+                if tuple(words[start:end]) == phrase.words:
+                    hits.append(Hit(phrase, 0))
+        return hits
+
+    def fuzzy_whole(self, message: str, words: list[str]) -> list[Hit]:
+        hits = [
+            Hit(p, 1)
+            for text in self._near_text.near(message)
+            for p in self.exact[text]
+            if p.spaced
+        ]
+        return hits + self._windows(words, whole=True)
+
+    def fuzzy_contained(self, words: list[str]) -> list[Hit]:
+        return self._windows(words, whole=False)
+
+    def _windows(self, words: list[str], *, whole: bool) -> list[Hit]:
+        """Phrases whose every word matches a run of message words, each within one edit."""
+        near: dict[str, set[str]] = {}
+
+        def near_words(word: str) -> set[str]:
+            if word not in near:
+                near[word] = self._near_word.near(word)
+            return near[word]
+
+        hits: list[Hit] = []
+        starts = range(1) if whole else range(len(words))
+        for start in starts:
+            if start >= len(words):
+                break
+            for first in {words[start], *near_words(words[start])}:
+                for phrase in self._by_first.get(first, ()):
+                    end = start + len(phrase.words)
+                    if end > len(words) or (whole and end != len(words)):
+                        continue
+                    edits = 0
+                    for said, known in zip(words[start:end], phrase.words, strict=True):
+                        if said == known:
+                            continue
+                        if known not in near_words(said):
+                            break
+                        edits += 1
+                    else:
+                        if edits:
+                            hits.append(Hit(phrase, edits))
+        return hits
