@@ -94,6 +94,8 @@ def add_second_language(content: Path) -> Path:
         ("missing_in_second", "es.yaml: questions.q07: is missing"),
         ("yaml_syntax", "en.yaml:"),
         ("too_hard", "welcome (voice): reads at grade"),
+        ("hard_sentence", "safety (voice): has a sentence at grade"),
+        ("dale_chall", "has a Dale-Chall score of"),
         ("curly_quote", "sms.help (sms): has '\u2019' (U+2019)"),
         ("placeholder", "welcome (voice): uses placeholders none but en.yaml uses {helpline_name}"),
     ],
@@ -114,6 +116,13 @@ def test_content_check_fails_naming_file_id_and_fix(broken, breakage, expected):
             "institutional heterogeneity, multidisciplinary deliberation substantially "
             "facilitates individualized therapeutic determinations for {helpline_name}.\n"
             + text[end:], encoding="utf-8")
+    elif breakage == "hard_sentence":
+        edit(english, "We do not give medical advice.", "We do not give medical advice. Your "
+             "records may call them molecular, genomic or biomarker tests.")
+    elif breakage == "dale_chall":
+        edit(english, "We do not give medical advice.", "We do not give medical advice. "
+             "Bring the scan disc. Bring the lab slips. Bring the chemo log. Bring the drug "
+             "list. Bring the gene test. Bring the MRI CD. Bring the PET scan.")
     elif breakage == "curly_quote":
         text = english.read_text(encoding="utf-8")
         start = text.index("    help:\n      sms: >-\n") + len("    help:\n      sms: >-\n")

@@ -21,6 +21,7 @@ CHANNELS = (VOICE, SMS)
 PLACEHOLDERS = frozenset(
     {
         "helpline_name",  # HELPLINE_NAME
+        "helpline_number",  # TWILIO_FROM_NUMBER, where texts come from a sender id
         "n",  # position of a piece ("Question {n} of {total}")
         "total",
         "key",  # a key to press (language menu)
@@ -48,7 +49,8 @@ REQUIRED_TEXTS = (
     "caregiver.not_sent", "caregiver.limit",
     "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
-    "sms.stop_footer", "sms.share_intro", "sms.share_sent", "sms.share_not_sent",
+    "sms.stop_footer", "sms.stop_footer_number", "sms.share_intro", "sms.share_sent",
+    "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
     "sms.error",
 )
@@ -106,6 +108,9 @@ class LanguageMeta:
     speech_language: str
     sms_alphabet: str = "gsm7"
     max_reading_grade: float | None = None
+    #: English: the hardest single sentence, and the Dale-Chall score of a whole text.
+    max_sentence_grade: float | None = None
+    max_dale_chall: float | None = None
     max_sentence_words: int | None = None
     max_sentence_chars: int | None = None
     audio_engine: str = "gtts"

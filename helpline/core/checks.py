@@ -12,7 +12,13 @@ from dataclasses import asdict, dataclass, field
 
 from ..content import LanguagePack, Problem
 from ..content.model import CHANNELS, SMS
-from .readability import flesch_kincaid_grade
+from .readability import (
+    dale_chall_score,
+    flesch_kincaid_grade,
+    sentences,
+    unfamiliar_words,
+)
+from .readability import words as plain_words
 from .segments import analyse
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；؟])")
@@ -83,6 +89,7 @@ def _check_reading(pack: LanguagePack, row: TextReport, words: str, out: list[Pr
                     line,
                 )
             )
+    _check_sentences(pack, row, words, exempt, out)
     if meta.max_sentence_words is not None or meta.max_sentence_chars is not None:
         n_words, n_chars = longest_sentence(words)
         if meta.max_sentence_chars is not None:
@@ -106,6 +113,47 @@ def _check_reading(pack: LanguagePack, row: TextReport, words: str, out: list[Pr
             )
     if exempt:
         row.status = "exempt"
+
+
+#: Shorter sentences are not graded alone: with so few words the syllable term decides the grade
+#: ("We share information." would be grade 9.2).
+MIN_GRADED_SENTENCE_WORDS = 6
+#: Shorter texts get no Dale-Chall score: the formula is made for samples of 100 words, and in a
+#: menu of twenty words one word ("press") moves it by a point.
+MIN_DALE_CHALL_WORDS = 40
+
+
+def hardest_sentence(words: str) -> tuple[float, str]:
+    """The grade and words of a text's hardest sentence (an average hides one hard sentence)."""
+    graded = [(flesch_kincaid_grade(s), s) for s in sentences(_plain(words))
+              if len(plain_words(s)) >= MIN_GRADED_SENTENCE_WORDS]
+    return max(graded, default=(0.0, ""))
+
+
+def _check_sentences(pack: LanguagePack, row: TextReport, words: str, exempt: object,
+                     out: list[Problem]) -> None:
+    meta, where, line = pack.meta, f"{row.id} ({row.channel})", pack.texts[row.id].line
+    if meta.max_sentence_grade is not None:
+        grade, sentence = hardest_sentence(words)
+        row.reading += f", hardest sentence {grade:.1f}"
+        if grade > meta.max_sentence_grade and not exempt:
+            row.status = "too hard"
+            out.append(Problem(
+                pack.path, where,
+                f"has a sentence at grade {grade:.1f} (the limit is {meta.max_sentence_grade:g}): "
+                f"{sentence!r}.",
+                "Split it, or use shorter everyday words.", line))
+    if meta.max_dale_chall is not None and len(plain_words(words)) >= MIN_DALE_CHALL_WORDS:
+        score = dale_chall_score(_plain(words))
+        row.reading += f", Dale-Chall {score:.1f}"
+        if score > meta.max_dale_chall and not exempt:
+            row.status = "too hard"
+            hard = ", ".join(dict.fromkeys(w.lower() for w in unfamiliar_words(_plain(words))))
+            out.append(Problem(
+                pack.path, where,
+                f"has a Dale-Chall score of {score:.1f} (the limit is {meta.max_dale_chall:g}); "
+                f"its less familiar words: {hard}.",
+                "Use more everyday words, or explain a hard word in plain ones.", line))
 
 
 def _check_sms(pack: LanguagePack, row: TextReport, words: str, out: list[Problem]) -> None:

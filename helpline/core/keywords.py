@@ -48,6 +48,11 @@ TWILIO_RESERVED: Mapping[str, tuple[str, ...]] = {
     HELP: ("HELP", "INFO"),
 }
 
+#: Twilio's opt-out words that ask to stop whatever follows them ("STOP ALL", "stop texting
+#: me"), honoured as STOP whatever languages are enabled. (CANCEL, END and QUIT start too many
+#: other sentences: "end of treatment", "end my life".)
+TWILIO_STOP_FIRST = ("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT")
+
 # --- kinds (as written in catalogue.yaml's vocabulary:) ----------------------------------------
 
 KEYWORD = "keyword"
@@ -230,6 +235,9 @@ class KeywordTable:
             elif kind(phrase) in WHOLE_MESSAGE:
                 whole.setdefault(phrase.text, []).append(phrase)
         first = {p.text: p for p in reversed(opt_out) if p.spaced and len(p.words) == 1}
+        for word in TWILIO_STOP_FIRST:
+            text = normalise(word)
+            first.setdefault(text, Phrase(OPT_OUT, None, text, (text,), WORDS, True, 0))
         return cls(
             reserved=reserved,
             opt_out_first=first,

@@ -193,8 +193,14 @@ def registration(sender: Sender, api: Callable[[], CarrierApi]) -> CheckResult |
     if not sender.countries & NANP_REGIONS:
         return None
     kind = number_kind(sender.number) if sender.number else "service"
-    if kind in ("other", "short_code"):
-        return None  # a non-North American sender, or a short code approved when it was bought
+    if kind == "short_code":
+        return None  # carriers approved it when it was bought
+    if kind == "other":
+        return CheckResult(name, True, (
+            f"texts to US and Canadian numbers from {sender.number} (not a North American "
+            "number) are mostly blocked by their carriers: for callers there, buy a US or "
+            "toll-free number and register it (README: Texting rules by region), or leave US "
+            "and CA out of HELPLINE_SMS_COUNTRIES"), warn=True)
     try:
         carrier = api()
         if kind == "toll_free":

@@ -152,9 +152,10 @@ def _setup(dry_run: bool, allow_http: bool, number: str | None) -> None:
               help="How long a due text may wait before the worker counts as stopped.")
 @click.option("--no-twilio", is_flag=True,
               help="Skip the checks that ask Twilio (number webhooks, US/Canada registration).")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each request made to Twilio.")
 @click.pass_context
 def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
-                   stale_minutes: float, no_twilio: bool) -> None:
+                   stale_minutes: float, no_twilio: bool, verbose: bool) -> None:
     """Check this deployment from the outside, as Twilio will meet it; one line per check.
 
     The settings production needs, the public URL, readiness, signatures, the /voice and /sms
@@ -173,7 +174,7 @@ def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
         click.echo(CheckResult("settings", False, str(exc)).line())
         click.echo("1 check(s) failed: settings. The other checks need the helpline to start.")
         ctx.exit(1)
-    with app.app_context():
+    with app.app_context(), twilio_request_log(verbose):
         results = _diagnose(app, allow_http, max_seconds, stale_minutes, no_twilio)
     for result in results:
         click.echo(result.line())

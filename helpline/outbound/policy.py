@@ -24,6 +24,7 @@ from .line_type import refusal_for
 log = logging.getLogger(__name__)
 
 _EXTENSION = "helpline.sending_policy"
+STOP_FOOTER, STOP_TO_NUMBER = "sms.stop_footer", "sms.stop_footer_number"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class SendingPolicy:
     limits: tuple[Limit, ...]
     #: Twilio's line type look-up (HELPLINE_LOOKUP_LINE_TYPE=1), or None when off.
     lookup: Callable[[str], str | None] | None = None
+    #: Countries texted from an alphanumeric sender id, which cannot be replied to: texts
+    #: there say which number to send STOP to.
+    named_sender: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: dict) -> SendingPolicy:
@@ -60,7 +64,8 @@ class SendingPolicy:
                 "codes separated by commas, e.g. HELPLINE_SMS_COUNTRIES=GB,IE,US."
             ) from None
         try:
-            destinations.parse_sender_ids(str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
+            sender_ids = destinations.parse_sender_ids(
+                str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
         except ValueError as exc:
             raise ConfigError(f"HELPLINE_SMS_SENDER_IDS: {exc}. Write it as "
                               "COUNTRY=NAME pairs, e.g. GB=Helpline,FR=Helpline.") from None
@@ -69,7 +74,16 @@ class SendingPolicy:
             from .line_type import LineTypeLookup
 
             lookup = LineTypeLookup(settings)
-        return cls(regions, configured_limits(settings), lookup)
+        named = frozenset(sender_ids) if settings.get("TWILIO_FROM_NUMBER") and not \
+            settings.get("TWILIO_MESSAGING_SERVICE_SID") else frozenset()
+        return cls(regions, configured_limits(settings), lookup, named)
+
+    def stop_footer(self, ids: list[str], destination: str) -> list[str]:
+        """``ids`` with the footer that names the helpline number where a text comes from a
+        sender id (a name cannot be replied to)."""
+        if destinations.region_of(destination) not in self.named_sender:
+            return ids
+        return [STOP_TO_NUMBER if text_id == STOP_FOOTER else text_id for text_id in ids]
 
     def destination_refusal(self, number: str) -> Refusal | None:
         reason = destinations.refusal(number, self.regions)

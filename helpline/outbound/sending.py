@@ -37,7 +37,8 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
         return NOT_POSSIBLE
     loaded = loaded_content()
     pack = loaded.content.pack(language)
-    ids = compose.text_me_ids(pack, loaded.content.catalogue, text_id)
+    ids = current_policy().stop_footer(
+        compose.text_me_ids(pack, loaded.content.catalogue, text_id), number)
     parts = compose.parts(pack, ids, loaded.values)
     with get_store().transaction() as tx:
         if tx.contacts.is_opted_out(number):
@@ -63,7 +64,7 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
     if sender_number is None or recipient == sender_number or shared is None:
         return NOT_SENT
     pack = loaded.content.pack(language)
-    sends = [compose.parts(pack, ids, loaded.values)
+    sends = [compose.parts(pack, current_policy().stop_footer(ids, recipient), loaded.values)
              for ids in compose.share_ids(pack, shared.id)]
     with get_store().transaction() as tx:
         if tx.contacts.is_opted_out(recipient):

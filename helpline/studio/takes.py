@@ -20,7 +20,7 @@ import numpy as np
 
 from ..audio import dsp
 from ..audio.hashing import TELEPHONY, OutputProfile
-from .pace import MAX_SECONDS, Pace, allowed_seconds, pace_of
+from ..core.pace import MAX_SECONDS, Pace, allowed_seconds, pace_of
 
 MIN_RATE, MAX_RATE = 8000, 96000
 #: Quieter than this, bringing the voice up to the line's loudness brings the room up with it.

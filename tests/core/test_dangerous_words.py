@@ -36,6 +36,9 @@ def table(content: Content) -> KeywordTable:
     ("message", "language"),
     [
         ("STOP ALL", None),
+        ("that's all, thanks", "en"),
+        ("Eso es todo, gracias", "es"),
+        ("c'est tout merci", "fr"),
         ("please stop all messages", "en"),
         ("Stop please", "en"),
         ("stop!!", None),
@@ -80,8 +83,6 @@ def test_every_opt_out_phrasing_of_every_language_is_stop_and_never_content(
 @pytest.mark.parametrize(
     "message",
     [
-        "that's all, thanks",
-        "Thats all thank you!",
         "I never got my records",
         "never mind",
         "fewer texts please",
@@ -104,8 +105,8 @@ def test_a_harmless_sentence_is_neither_danger_nor_a_command(
 @pytest.mark.parametrize(
     ("message", "name", "language"),
     [
-        ("I have a fever", "safety", "en"),
-        ("fever", "safety", "en"),
+        ("I have a fever after chemo", "safety", "en"),
+        ("high temperature", "safety", "en"),
         ("I cant breath", "safety", "en"),
         ("tengo fiebre alta", "safety", "es"),
         ("не могу дышать", "safety", "ru"),

@@ -207,7 +207,7 @@ def test_it_does_not_opt_out_on_near_misses(
         ("help, chest pain", en("safety")),
         ("is this an emergency?", en("safety")),
         ("I want to end my life.", en("safety")),
-        ("suicde", UNKNOWN),  # no typo tolerance: "never" must not be "fever"
+        ("suicde", en("safety")),  # a common misspelling, listed: no typo tolerance
         ("Es una EMERGENCIA", es("safety")),
         ("quiero morir", es("safety")),
         ("skill myself", UNKNOWN),

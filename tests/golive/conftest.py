@@ -81,6 +81,7 @@ SERVICE = "MG" + "5" * 32
 @pytest.fixture
 def carriers(carrier_apis, numbers: NumbersApi):
     """Twilio's Messaging API in front of the number API, the helpline number registered."""
+    carrier_apis.start("twilio_messaging_v1.json")  # before a request waits on its start
     carrier_apis.upstream = numbers.url
     carrier_apis.services = {SERVICE: [HELPLINE_NUMBER]}
     carrier_apis.campaigns = {SERVICE: ["VERIFIED"]}

@@ -122,3 +122,18 @@ def test_no_twilio_skips_the_registration_but_not_the_local_rules(deployment, ca
     assert "us/ca texting" not in lines
     assert lines["sender ids"].startswith("ok ")
     assert not any(path.startswith("/v1/") for _, path in carriers.requests)
+
+
+def test_a_number_outside_north_america_is_warned_about_us_and_canadian_texts(deployment,
+                                                                            carriers):
+    lines = carrier_lines(deployment.doctor("--no-twilio", TWILIO_FROM_NUMBER="+447400100200"))
+    assert "us/ca texting" not in lines  # --no-twilio: nothing asked of Twilio
+
+    lines = carrier_lines(deployment.doctor(TWILIO_FROM_NUMBER="+447400100200"))
+
+    assert lines["us/ca texting"].startswith("warn texts to US and Canadian numbers from "
+                                             "+447400100200")
+    assert not any(path.startswith("/v1/") for _, path in carriers.requests)
+    lines = carrier_lines(deployment.doctor(TWILIO_FROM_NUMBER="+447400100200",
+                                            HELPLINE_SMS_COUNTRIES="GB,FR"))
+    assert "us/ca texting" not in lines

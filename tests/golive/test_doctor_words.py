@@ -117,3 +117,15 @@ def test_each_request_failure_reads_as_a_reason(url, exc, said):
 
     assert said in reason
     assert type(exc).__name__ not in reason
+
+
+@pytest.mark.parametrize(("args", "shown"), [((), False), (("-v",), True)])
+def test_twilios_request_log_is_shown_with_v_only(deployment, caplog, args, shown):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        result = deployment.doctor(*args)
+
+    assert lines_by_check(result.output)["twilio number"].startswith("ok "), result.output
+    requests_logged = [r for r in caplog.records if r.name.startswith("twilio.http_client")]
+    assert bool(requests_logged) is shown

@@ -26,6 +26,7 @@ from ..twilio_mock import free_port
 
 @pytest.fixture
 def settings(settings, carrier_apis):
+    carrier_apis.start("twilio_pricing_v1.json")
     carrier_apis.prices = {"GB": {"EE": "0.0400", "Vodafone UK": "0.0452"},
                            "CN": {"China Mobile": "0.0650"}}
     carrier_apis.price_unit = "USD"

@@ -45,3 +45,28 @@ def test_a_messaging_service_chooses_its_own_senders(app, twilio_mock):
 def test_a_sender_id_twilio_would_refuse_stops_start_up(settings, value):
     with pytest.raises(ConfigError, match="HELPLINE_SMS_SENDER_IDS"):
         create_app({**settings, "HELPLINE_SMS_SENDER_IDS": value})
+
+
+def test_a_text_from_a_sender_id_says_which_number_to_send_stop_to(twilio, app, outbox):
+    from ..voice.conftest import Caller
+
+    for number in ("+447400123123", "+14155552671"):
+        caller = Caller(twilio, app, number=number)
+        caller.dial()
+        caller.press("1")  # English
+        caller.press("9")
+
+    [to_gb] = outbox.bodies_to("+447400123123")
+    [to_us] = outbox.bodies_to("+14155552671")
+    # A name cannot be replied to: the British text names the number STOP goes to.
+    assert to_gb.endswith("Text STOP to +15005550006 to stop.")
+    assert to_us.endswith("Text STOP to stop.")
+
+
+def test_a_caregiver_share_from_a_sender_id_names_the_number_too(twilio, outbox):
+    from ..conftest import Texter
+
+    Texter(twilio, "+14155552671").send("SHARE +447400765432")
+
+    bodies = outbox.bodies_to("+447400765432")
+    assert bodies and bodies[-1].endswith("Text STOP to +15005550006 to stop.")

@@ -289,7 +289,7 @@ def test_fixed_content_is_picked_up_by_a_reload_not_by_the_running_server(conten
                                                                         content_dir, settings):
     english = content_dir / "en.yaml"
     english.write_text(english.read_text().replace(
-        "Hello, and welcome to", "Hello, this line was changed today, welcome to", 1))
+        "Welcome to", "Hello, this line was changed today, welcome to", 1))
     new_words = "this line was changed today"
 
     running_call = Caller(Twilio(content_app.test_client()), content_app)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpline.audio import dsp
-from helpline.studio.pace import allowed_seconds, pace_of, units_of
+from helpline.core.pace import allowed_seconds, pace_of, units_of
 from helpline.studio.takes import (
     TakeRefused,
     check_take,

@@ -171,3 +171,17 @@ def test_the_upload_limit_is_twelve_megabytes(studio, audio_dir):
     just_over = wav(speech_like(0.1)) + b"\0" * views.UPLOAD_MAX_BYTES
     refused(studio.keep("welcome", just_over), 413, "larger than 12 MB")
     assert files_under(audio_dir) == {}
+
+
+def test_an_audio_folder_that_cannot_be_written_is_said_plainly(studio_settings, tmp_path):
+    from helpline import create_app
+
+    from .conftest import Studio
+
+    not_a_folder = tmp_path / "audio-is-a-file"
+    not_a_folder.write_text("not a folder\n")
+    studio = Studio(create_app({**studio_settings, "HELPLINE_AUDIO_DIR": str(not_a_folder)}))
+    message = refused(studio.keep("welcome", take_for(studio.text("welcome"))), 500,
+                      "must be able to write to its audio folder")
+    assert str(not_a_folder) in message
+    assert not_a_folder.read_text() == "not a folder\n"

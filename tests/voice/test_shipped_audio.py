@@ -58,7 +58,7 @@ def test_changed_words_fall_back_to_say_until_the_audio_is_rebuilt(settings, con
     from helpline import create_app
 
     english = content_dir / "en.yaml"
-    english.write_text(english.read_text().replace("Hello, and welcome", "Hi, and welcome", 1))
+    english.write_text(english.read_text().replace("Welcome to", "Hi, welcome to", 1))
     settings["HELPLINE_CONTENT_DIR"] = str(content_dir)
     app = create_app(settings)
 

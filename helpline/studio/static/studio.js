@@ -51,8 +51,9 @@
   function describe(item) {
     const source = item.querySelector(".source").textContent;
     const state = item.querySelector(".state").textContent;
-    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · a take of ` +
-      `${item.dataset.shortest}-${item.dataset.longest} s`;
+    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · about ` +
+      `${item.dataset.paced} s at the call's pace (a take of ${item.dataset.shortest}-` +
+      `${item.dataset.longest} s is taken)`;
   }
 
   function clearTake() {
@@ -250,8 +251,9 @@
     }
     els.progress.textContent = data.progress;
     describe(item);
-    say(`Kept: ${data.seconds} s, ${data.pace.label}. Calls play it from now on. ` +
-        "Press N for the next prompt.", "ok");
+    say(`Kept: ${data.seconds} s, ${data.pace.label}; recorded at ` +
+        `${Math.round(data.recorded_loudness)} LUFS, evened out to ${data.loudness}. ` +
+        "Calls play it from now on. Press N for the next prompt.", "ok");
     setResult("kept");
   }
 
