@@ -121,7 +121,7 @@ class PhraseIndex:
     def __init__(self, phrases: Iterable[Phrase]):
         self.exact: dict[str, list[Phrase]] = {}
         self._by_first: dict[str, list[Phrase]] = {}
-        self._inside: list[Phrase] = []
+        self._inside: list[tuple[Phrase, str]] = []  # with what to look for in " " + message
         for phrase in phrases:
             self.exact.setdefault(phrase.text, []).append(phrase)
             if not phrase.containable:
@@ -129,7 +129,8 @@ class PhraseIndex:
             if phrase.spaced:
                 self._by_first.setdefault(phrase.words[0], []).append(phrase)
             else:
-                self._inside.append(phrase)
+                needle = phrase.text if phrase.where == ANYWHERE else " " + phrase.text
+                self._inside.append((phrase, needle))
         self._near_word = NearIndex(
             {word for group in self._by_first.values() for p in group for word in p.words})
         self._near_text = NearIndex(
@@ -140,14 +141,8 @@ class PhraseIndex:
 
     def contained(self, message: str, words: list[str]) -> list[Hit]:
         """Phrases inside the message: as whole words, from a word start, or anywhere."""
-        hits = []
         spaced = " " + message
-        for phrase in self._inside:
-            if phrase.where == ANYWHERE:
-                if phrase.text in message:
-                    hits.append(Hit(phrase, 0))
-            elif " " + phrase.text in spaced:
-                hits.append(Hit(phrase, 0))
+        hits = [Hit(phrase, 0) for phrase, needle in self._inside if needle in spaced]
         for start, word in enumerate(words):
             for phrase in self._by_first.get(word, ()):
                 end = start + len(phrase.words)
