@@ -18,6 +18,7 @@ from .config import ConfigError, load_settings
 from .content import Content, enabled_codes
 from .content.loader import available_languages, load_packs
 from .core.checks import CheckResult, LanguageReport, check_language
+from .core.collisions import collision_problems
 
 
 def check_content(content_dir: Path, enabled: Iterable[str],
@@ -28,6 +29,9 @@ def check_content(content_dir: Path, enabled: Iterable[str],
     """
     codes = list(dict.fromkeys([*enabled, *available_languages(content_dir)]))
     catalogue, packs, problems = load_packs(Path(content_dir), codes)
+    if packs and catalogue is not None and not any(p.severity == "error" for p in problems):
+        # Every word of every language against every other (see core/collisions.py).
+        problems += collision_problems(Content(languages=packs, catalogue=catalogue))
     if settings is not None and packs and catalogue is not None:
         from .audio import tier_problems
         from .audio.status import audio_problems

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .problems import Problem
+from .vocabulary import KeyCard, parse_keys, parse_vocabulary
 
 CATALOGUE_FILE = "catalogue.yaml"
 
@@ -25,6 +26,7 @@ MAIN_MENU_OWN_KEYS = frozenset({"9", "*", "0", "#"})
 FIXED_GROUPS = frozenset({"welcome", "safety", "language", "menu", "nav", "voice", "caregiver",
                           "transfer", "sms"})
 
+CATALOGUE_PARTS = ("sections", "vocabulary", "keys")
 SECTION_FIELDS = frozenset({"key", "position", "report", "chooser", "share"})
 _SECTION_ID = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
@@ -59,6 +61,10 @@ class Catalogue:
 
     sections: tuple[SectionEntry, ...]
     path: Path
+    #: The kind of each word list in the language files (vocabulary:), e.g. more: command.
+    vocabulary: Mapping[str, str] = field(default_factory=dict)
+    #: The key card for calls (keys:), when the catalogue has one.
+    keys: KeyCard | None = None
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -108,9 +114,10 @@ def parse_catalogue(data: Any, lines: Mapping[str, int], path: Path,
                                 lines.get("sections", 0)))
         return None
     for name in data:
-        if name != "sections":
+        if name not in CATALOGUE_PARTS:
             problems.append(Problem(path, str(name), "is not a part of the catalogue.",
-                                    "Use only sections:.", lines.get(str(name), 0)))
+                                    f"Use only {', '.join(CATALOGUE_PARTS)}.",
+                                    lines.get(str(name), 0)))
     sections: list[SectionEntry] = []
     keys: dict[str, str] = {}
     for section_id, fields in data["sections"].items():
@@ -130,7 +137,11 @@ def parse_catalogue(data: Any, lines: Mapping[str, int], path: Path,
         problems.append(Problem(path, "sections", f"marks {', '.join(shared)} with share.",
                                 "Only one section can be sent to a caregiver: keep share: yes "
                                 "on one.", lines.get("sections", 0)))
-    return Catalogue(tuple(sections), path) if sections else None
+    if not sections:
+        return None
+    vocabulary = parse_vocabulary(data.get("vocabulary"), lines, path, problems)
+    keys = parse_keys(data.get("keys"), lines, path, problems)
+    return Catalogue(tuple(sections), path, vocabulary, keys)
 
 
 def _section(section_id: str, fields: Any, where: str, line: int, path: Path,

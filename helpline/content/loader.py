@@ -27,7 +27,9 @@ from .validation import (
     check_reference,
     check_reference_placeholders,
 )
-from .words import parse_words
+from .vocabulary import SPOKEN_DIGITS
+from .words import check_words_against_reference, spoken_digits
+from .words import word_list as _word_list
 from .yaml_file import read_yaml
 
 #: The language every other language is compared with: it defines the set of ids.
@@ -35,7 +37,8 @@ REFERENCE_LANGUAGE = "en"
 
 TEXT_FIELDS = frozenset({"voice", "sms", "title"})
 TOP_LEVEL_KEYS = frozenset(
-    {"language", "texts", "intents", "reserved", "safety_words", "words", "readability_exempt"}
+    {"language", "texts", "intents", "reserved", "opt_out_phrases", "spoken_digits",
+     "safety_words", "readability_exempt"}
 )
 REQUIRED_META = ("code", "name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
@@ -117,23 +120,6 @@ def _sections(texts: Mapping[str, Text], catalogue: Catalogue) -> dict[str, Sect
         )
         sections[name] = Section(name, intro, items)
     return sections
-
-
-def _word_list(
-    value: Any, where: str, path: Path, line: int, problems: list[Problem]
-) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        problems.append(
-            Problem(
-                path, where, "must be a list of words.", "Write it as [WORD, OTHER WORD].", line
-            )
-        )
-        return ()
-    return tuple(str(v).strip() for v in value if str(v).strip())
 
 
 def _meta(data: Mapping[str, Any], path: Path, lines: dict[str, int], problems: list[Problem]):
@@ -257,7 +243,6 @@ def load_language(path: Path, catalogue: Catalogue,
     safety = _word_list(
         data.get("safety_words"), "safety_words", path, lines.get("safety_words", 0), problems
     )
-    words = parse_words(data.get("words"), path, lines, problems)
     exempt_raw = data.get("readability_exempt") or {}
     exempt = (
         {str(k): str(v) for k, v in exempt_raw.items()} if isinstance(exempt_raw, Mapping) else {}
@@ -273,7 +258,9 @@ def load_language(path: Path, catalogue: Catalogue,
         readability_exempt=exempt,
         path=path,
         sections=_sections(texts, catalogue),
-        words=words,
+        opt_out_phrases=_word_list(data.get("opt_out_phrases"), "opt_out_phrases", path,
+                                   lines.get("opt_out_phrases", 0), problems),
+        spoken_digits=spoken_digits(data.get("spoken_digits"), path, lines, problems),
     )
 
 
@@ -334,11 +321,15 @@ def load_packs(
             packs[code] = pack
     reference = packs.get(REFERENCE_LANGUAGE)
     if reference is not None:
-        check_reference(reference, catalogue, problems, required_texts, required_intents)
+        # The catalogue's vocabulary names the word lists every language must have.
+        vocabulary = [name for name in catalogue.vocabulary if name != SPOKEN_DIGITS]
+        check_reference(reference, catalogue, problems, required_texts,
+                        [*required_intents, *vocabulary])
         others = [pack for code, pack in packs.items() if code != REFERENCE_LANGUAGE]
         faulty = check_reference_placeholders(reference, others, problems)
         for pack in others:
             check_against_reference(pack, reference, problems, faulty)
+            check_words_against_reference(pack, reference, problems)
     return catalogue, {code: packs[code] for code in codes if code in packs}, problems
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue
-from .words import Words
 
 #: The two ways a text reaches a person.
 VOICE = "voice"
@@ -132,8 +131,10 @@ class LanguagePack:
     readability_exempt: Mapping[str, str]
     path: Path
     sections: Mapping[str, Section] = field(default_factory=dict)
-    #: Opt-out phrasings, commands, spoken navigation and digits (the ``words:`` block).
-    words: Words = field(default_factory=Words)
+    #: Any way of asking for no more texts, honoured as STOP (see vocabulary: in the catalogue).
+    opt_out_phrases: tuple[str, ...] = ()
+    #: How a caller says each key: {"7": ("seven",), "*": ("star",)}.
+    spoken_digits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def code(self) -> str:

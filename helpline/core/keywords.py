@@ -1,12 +1,14 @@
 """Understand what a texter (or a caller's speech) asks for, in any enabled language.
 
-The words come from the language packs (scripts_content/<lang>.yaml), each under its kind as
-the catalogue's ``vocabulary:`` block declares; only Twilio's own English opt-out, opt-in and
-help words live here, because Twilio itself acts on them in every language.
+The words come from the language packs (scripts_content/<lang>.yaml), each list with its kind
+from the catalogue's ``vocabulary:``; only Twilio's own English opt-out, opt-in and help words
+live here, because Twilio itself acts on them in every language. Each kind has its own rule
+(see ``KeywordTable``), so a short command never hides inside a sentence and a request to stop
+is never answered with content.
 
 Pure: no Flask, no Twilio, no database. ``KeywordTable.from_content`` does all the work on the
-tables once, so ``match`` (called on every webhook) only normalises the one message, and every
-step is linear in its length.
+tables once, so ``match`` (called on every webhook) only normalises the one message, and its
+work grows linearly with the message.
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..content import Content, LanguagePack
-from .normalise import normalise, split_numbers
+from ..content.vocabulary import SPOKEN_DIGITS
+from .normalise import has_unspaced_script, normalise, script_of, split_numbers
 from .phrases import (
+    ANYWHERE,
+    WORD_START,
+    WORDS,
     Hit,
     Phrase,
     PhraseIndex,
     make_phrase,
     marked,
-    rank,
-    unspaced_keyword,
-    unspaced_phrase,
 )
 
 # --- intents -----------------------------------------------------------------------------------
@@ -36,8 +39,6 @@ SAFETY = "safety"
 LANGUAGE = "language"
 SHARE = "share"
 UNKNOWN = "unknown"
-#: A spoken digit is intent "digit_<key>" ("digit_2", "digit_star"), for a call screen.
-DIGIT = "digit_"
 
 #: Twilio's default opt-out, opt-in and help keywords. Twilio acts on these itself (it blocks
 #: every later message after STOP), so the helpline must agree with it whatever the language.
@@ -48,23 +49,42 @@ TWILIO_RESERVED: Mapping[str, tuple[str, ...]] = {
 }
 
 #: Twilio's opt-out words that ask to stop whatever follows them ("STOP ALL", "stop texting
-#: me"); the helpline honours them as STOP in every language. (CANCEL, END and QUIT start too
-#: many other sentences: "end of treatment".)
+#: me"), honoured as STOP whatever languages are enabled. (CANCEL, END and QUIT start too many
+#: other sentences: "end of treatment", "end my life".)
 TWILIO_STOP_FIRST = ("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT")
 
+# --- kinds (as written in catalogue.yaml's vocabulary:) ----------------------------------------
 
-#: Intents only a caller says (spoken navigation, yes/no, a person): a text never matches them,
-#: so "fewer texts please" is not French "texto" and switches no one's language.
-SPOKEN_ONLY = frozenset({"repeat", "next", "previous", "text_me", "caregiver", "operator", "yes",
-                         "no"})
+KEYWORD = "keyword"
+COMMAND = "command"
+WITH_NUMBER = "command with a number"
+WITH_DATE = "command with a date"
+WITH_LANGUAGE = "command with a language"
+LANGUAGE_NAME = "language name"
+NAVIGATION = "spoken navigation"
+DIGIT = "spoken digit"
+KINDS = (KEYWORD, COMMAND, WITH_NUMBER, WITH_DATE, WITH_LANGUAGE, LANGUAGE_NAME, NAVIGATION,
+         DIGIT)
+#: Kinds matched only as the whole message, exactly (no typo, no sentence around them).
+WHOLE_MESSAGE = frozenset({COMMAND, DIGIT})
+#: Kinds that are followed by what they act on: "SHARE +44 7700 900123".
+WITH_ARGUMENT = frozenset({WITH_NUMBER, WITH_DATE, WITH_LANGUAGE})
+#: Kinds heard on calls only: a text never matches them (a screen names them in ``allowed``).
+CALLS_ONLY = frozenset({NAVIGATION, DIGIT})
+
+#: The kinds the code relies on, for a catalogue without vocabulary: (a small test catalogue).
+DEFAULT_KINDS: Mapping[str, str] = {SHARE: WITH_NUMBER, LANGUAGE: LANGUAGE_NAME}
+
+#: A pack's spoken digits become intents "key_1", "key_star", ...
+DIGIT_PREFIX = "key_"
 
 
 @dataclass(frozen=True)
 class Intent:
     """What a message asks for; ``language`` is the pack whose words matched (None: unknown).
 
-    ``urgent``: the message also holds a safety phrase (only set on an opt-out, which wins
-    but must still be answered with the urgent-care text)."""
+    ``urgent`` marks an opt-out that also holds a safety phrase: both are answered.
+    """
 
     name: str
     language: str | None = None
@@ -77,135 +97,159 @@ def is_piece_intent(name: str) -> bool:
     return "." in name
 
 
+def _keyword_place(text: str) -> str:
+    return ANYWHERE if has_unspaced_script(text) else WORDS
+
+
+def _safety_place(text: str) -> str:
+    """Latin safety phrases as whole words; Cyrillic from a word start (case endings vary);
+    Arabic and scripts without spaces anywhere (Arabic words carry their clitics)."""
+    scripts = {script_of(ch) for ch in text if ch != " " and not ch.isdigit()}
+    if scripts <= {"latin"}:
+        return WORDS
+    if scripts <= {"latin", "cyrillic", "greek"}:
+        return WORD_START
+    return ANYWHERE
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 
 class KeywordTable:
     """Every word of every enabled language, ready to match a message.
 
-    Order of matching by kind (the first that applies wins; see the catalogue's vocabulary):
+    Rules by kind, in this order (the first that applies wins):
 
     1. reserved words: the whole message is one opt-out, opt-in or help word (Twilio's English
        words, language None, or a pack's ``reserved`` words);
-    2. opt-out phrasings: a pack's ``words.opt_out`` phrase anywhere in the message, or the
-       message starting with an opt-out word that stops whatever follows ("STOP ALL"); a
-       safety phrase in the same message sets ``urgent``;
-    3. safety: a pack's safety phrase anywhere in the message, with no typo tolerance, a
-       one-word phrase only as a whole word (several words of a script without spaces, or
-       that glues endings on, also inside words);
+    2. opt-out phrasings (a pack's ``opt_out_phrases``): a one-word phrasing as the whole
+       message or its first word ("STOP ALL", "Stop please"), a longer one anywhere as whole
+       words ("please stop all messages"). If the message also holds a safety phrase, the
+       intent is ``urgent``: the texter gets the urgent-care text and the opt-out;
+    3. safety phrases anywhere, without typo tolerance, one-word phrases only as whole words;
     4. a language's name or code alone (intent ``language``);
-    5. whole-message commands (MORE, ALL, LISTEN ...): exactly the whole message, no typos;
-    6. commands with an argument: SHARE <number> and the pack's ``words.with_argument``
-       starting the message, the rest as the argument; a section keyword followed by a
-       language's name ("QUESTIONS FRENCH") is that section, with the language code as the
-       argument;
+    5. whole-message commands (MORE, ALL, LISTEN, REMIND OFF, FORGET, ...): exactly the whole
+       message, no typo;
+    6. commands with an argument (SHARE <number>, REMIND <date>, QUESTIONS <language>): the
+       command starting the message, the rest as the argument;
     7. a bare main-menu number (the catalogue's keys), or the whole message being a piece's
        own words (SCRIPT 1, DIRECT: intents named ``<section>.<piece>``);
-    8. any other intent phrase: exact whole message, then a phrase inside the message as
-       whole words, then the same two with one edit per word of 5+ letters;
+    8. section keywords and the menu: exact whole message, then inside the message as whole
+       words, then the same two with one edit per word of 5+ letters;
     9. otherwise ``unknown``.
 
-    Spoken navigation words and spoken digits are only looked for on a call screen that
-    allows them (``allowed``). Within a step: a longer phrase beats a shorter one, fewer typos
-    beat more; a tie between languages goes to ``prefer`` (the texter's language) and then to
-    the pack given first (the menu order of HELPLINE_LANGUAGES, so the default language); a
-    tie inside one language goes to the intent listed first in its file.
+    Spoken navigation and spoken digits are for calls: only a screen that lists them in
+    ``allowed`` hears them (digits only as the whole message).
+
+    Within a step: a longer phrase beats a shorter one, fewer typos beat more; a tie between
+    languages goes to ``prefer`` (the texter's language) and then to the pack given first (the
+    menu order of HELPLINE_LANGUAGES, so the default language); a tie inside one language goes
+    to the intent listed first in its file.
     """
 
-    def __init__(self, *, reserved: Mapping[str, Intent], opt_out: PhraseIndex,
-                 opt_out_first: PhraseIndex, safety: PhraseIndex,
-                 languages: Mapping[str, list[Phrase]], commands: PhraseIndex,
-                 with_argument: PhraseIndex, direct: Mapping[str, list[Phrase]],
-                 intents: PhraseIndex, spoken: PhraseIndex):
+    def __init__(self, *, reserved: Mapping[str, Intent], opt_out_first: Mapping[str, Phrase],
+                 opt_out: PhraseIndex, safety: PhraseIndex, languages: Mapping[str, list[Phrase]],
+                 whole: Mapping[str, list[Phrase]], arguments: list[Phrase],
+                 direct: Mapping[str, list[Phrase]], intents: PhraseIndex,
+                 kinds: Mapping[str, str]):
         self._reserved = reserved
-        self._opt_out = opt_out
         self._opt_out_first = opt_out_first
+        self._opt_out = opt_out
         self._safety = safety
         self._languages = languages
-        self._commands = commands
-        self._with_argument = with_argument
+        self._whole = whole
+        self._arguments = arguments
         self._direct = direct
         self._intents = intents
-        self._spoken = spoken
+        self._kinds = kinds
 
     @classmethod
     def from_content(cls, content: Content) -> KeywordTable:
-        """The table of every enabled language, with the catalogue's menu numbers."""
+        """The table of every enabled language, with the catalogue's menu numbers and kinds."""
         menu_numbers = {section.key: section.id for section in content.catalogue}
-        return cls.from_packs(content, menu_numbers)
+        return cls.from_packs(content, menu_numbers, content.catalogue.vocabulary)
 
     @classmethod
     def from_packs(cls, packs: Iterable[LanguagePack],
-                   menu_numbers: Mapping[str, str] | None = None) -> KeywordTable:
+                   menu_numbers: Mapping[str, str] | None = None,
+                   kinds: Mapping[str, str] | None = None) -> KeywordTable:
         """Normalise and index every pack's words once, in the order the packs are given.
 
-        ``menu_numbers`` maps a bare number a texter sends to the section it opens.
+        ``menu_numbers`` maps a bare number a texter sends to the section it opens; ``kinds``
+        gives each word list's kind (a list not named is a keyword).
         """
+        kinds = {**DEFAULT_KINDS, **(kinds or {})}
         reserved: dict[str, Intent] = {}
         for kind, words in TWILIO_RESERVED.items():
             for word in words:
                 reserved[normalise(word)] = Intent(kind)
-        kinds: dict[str, list[Phrase]] = {
-            name: [] for name in ("opt_out", "first", "safety", "commands", "argument",
-                                  "intents", "spoken")}
-        kinds["first"] = [p for word in TWILIO_STOP_FIRST
-                          if (p := make_phrase(OPT_OUT, None, word, 0, unspaced_keyword))]
+        phrases: list[Phrase] = []
+        safety: list[Phrase] = []
+        opt_out: list[Phrase] = []
         order = 0
-
-        def add(kind: str, intent: str, code: str, words: Iterable[str],
-                unspaced: Callable[[str], bool] = unspaced_keyword, **how: bool) -> None:
-            nonlocal order
-            for word in words:
-                order += 1
-                phrase = make_phrase(intent, code, word, order, unspaced, **how)
-                if phrase is not None:
-                    kinds[kind].append(phrase)
-
         for pack in packs:
             for kind, words in pack.reserved.items():
                 for word in words:
                     reserved.setdefault(normalise(word), Intent(kind, pack.code))
-            add("opt_out", OPT_OUT, pack.code, pack.words.opt_out, unspaced_phrase)
-            add("first", OPT_OUT, pack.code, pack.words.opt_out_first)
-            add("safety", SAFETY, pack.code, pack.safety_words, unspaced_phrase)
             intents = dict(pack.intents)
             intents[LANGUAGE] = (*intents.get(LANGUAGE, ()), pack.meta.name)
+            for key, words in pack.spoken_digits.items():
+                intents[DIGIT_PREFIX + key] = words
             for name, words in intents.items():
-                # A language code such as "en" is a word in French and Spanish: only alone it
-                # names one.
-                add("intents", name, pack.code, words, containable=name != LANGUAGE)
-            for name, words in pack.words.commands.items():
-                add("commands", name, pack.code, words, containable=False)
-            add("argument", SHARE, pack.code, pack.intents.get(SHARE, ()))
-            for name, words in pack.words.with_argument.items():
-                add("argument", name, pack.code, words)
-            for name, words in pack.words.navigation.items():
-                add("spoken", name, pack.code, words)
-            for key, words in pack.words.digits.items():
-                add("spoken", DIGIT + key, pack.code, words)
-        phrases = kinds["intents"]
+                for word in words:
+                    order += 1
+                    # A language code such as "en" is a word in French and Spanish: only
+                    # alone it names one.
+                    phrase = make_phrase(name, pack.code, word, order, _keyword_place,
+                                         containable=name != LANGUAGE)
+                    if phrase is not None:
+                        phrases.append(phrase)
+            for name, source, place, into in (
+                    (SAFETY, pack.safety_words, _safety_place, safety),
+                    (OPT_OUT, pack.opt_out_phrases, _keyword_place, opt_out)):
+                for word in source:
+                    order += 1
+                    phrase = make_phrase(name, pack.code, word, order, place)
+                    if phrase is not None:
+                        into.append(phrase)
+        for name in list(kinds):
+            if name.startswith(DIGIT_PREFIX) or name == SPOKEN_DIGITS:
+                kinds.pop(name)
+        kinds.update({p.intent: DIGIT for p in phrases if p.intent.startswith(DIGIT_PREFIX)})
+
+        def kind(phrase: Phrase) -> str:
+            return kinds.get(phrase.intent, KEYWORD)
+
         direct: dict[str, list[Phrase]] = {}
         for phrase in phrases:
             if is_piece_intent(phrase.intent):
                 direct.setdefault(phrase.text, []).append(phrase)
         for text, name in (menu_numbers or {}).items():
             if text not in direct:
-                direct[text] = [Phrase(name, None, text, (text,), True, False, 0)]
+                direct[text] = [Phrase(name, None, text, (text,), WORDS, False, 0)]
         languages: dict[str, list[Phrase]] = {}
+        whole: dict[str, list[Phrase]] = {}
         for phrase in phrases:
-            if phrase.intent == LANGUAGE:
+            if kind(phrase) == LANGUAGE_NAME:
                 languages.setdefault(phrase.text, []).append(phrase)
+            elif kind(phrase) in WHOLE_MESSAGE:
+                whole.setdefault(phrase.text, []).append(phrase)
+        first = {p.text: p for p in reversed(opt_out) if p.spaced and len(p.words) == 1}
+        for word in TWILIO_STOP_FIRST:
+            text = normalise(word)
+            first.setdefault(text, Phrase(OPT_OUT, None, text, (text,), WORDS, True, 0))
         return cls(
             reserved=reserved,
-            opt_out=PhraseIndex(kinds["opt_out"]),
-            opt_out_first=PhraseIndex(kinds["first"]),
-            safety=PhraseIndex(kinds["safety"]),
+            opt_out_first=first,
+            opt_out=PhraseIndex(p for p in opt_out if p.text not in first),
+            safety=PhraseIndex(safety),
             languages=languages,
-            commands=PhraseIndex(kinds["commands"]),
-            with_argument=PhraseIndex(kinds["argument"]),
+            whole=whole,
+            arguments=[p for p in phrases if kind(p) in WITH_ARGUMENT],
             direct=direct,
-            intents=PhraseIndex(p for p in phrases if p.intent not in SPOKEN_ONLY),
-            spoken=PhraseIndex(phrases + kinds["spoken"]),
+            intents=PhraseIndex(p for p in phrases
+                                if kind(p) in (KEYWORD, NAVIGATION, LANGUAGE_NAME)),
+            kinds=kinds,
         )
 
     def danger(self, message: str) -> str | None:
@@ -216,6 +260,14 @@ class KeywordTable:
             return None
         hits = self._safety.contained(text, text.split(" "))
         return hits[0].phrase.language or "" if hits else None
+
+    def kind(self, intent: str) -> str:
+        """The kind of an intent's words (reserved, opt-out and safety are their own)."""
+        return self._kinds.get(intent, KEYWORD)
+
+    def kinds(self) -> Mapping[str, str]:
+        """Every intent given a kind other than keyword, with its kind."""
+        return dict(self._kinds)
 
     def match(
         self,
@@ -228,56 +280,50 @@ class KeywordTable:
 
         ``allowed`` limits the intents that may match, for a voice menu screen that only knows
         a few words; reserved words, opt-out phrasings and safety phrases are only looked for
-        when it is None. ``prefer`` is the texter's current language, which wins ties between
-        languages.
+        when it is None, and spoken navigation and digits only when it names them.
+        ``prefer`` is the texter's current language, which wins ties between languages.
         """
         text = normalise(message)
         if not text:
             return Intent(UNKNOWN)
         words = text.split(" ")
         # Accents are evidence of a language only when the message has some.
-        accents = marked(message)
-        accents = "" if accents == text else accents
+        accents = _marked_if_accented(message, text)
 
         def permitted(name: str) -> bool:
-            return allowed is None or name in allowed
+            if allowed is None:
+                return self.kind(name) not in CALLS_ONLY
+            return name in allowed
 
         def best(hits: Iterable[Hit]) -> Hit | None:
             usable = [hit for hit in hits if permitted(hit.phrase.intent)]
-            return min(usable, key=lambda hit: rank(hit, prefer, accents), default=None)
+            return min(usable, key=lambda hit: _rank(hit, prefer, accents), default=None)
 
         def found_intent(hit: Hit, argument: str = "") -> Intent:
             return Intent(hit.phrase.intent, hit.phrase.language, argument)
 
         if allowed is None:
-            if text in self._reserved:
-                return self._reserved[text]
-            danger = best(self._safety.contained(text, words))
-            stop = best(self._opt_out.contained(text, words)
-                        + self._opt_out_first.starting(words))
-            if stop:
-                return Intent(OPT_OUT, stop.phrase.language, urgent=danger is not None)
-            if danger:
-                return Intent(SAFETY, danger.phrase.language)
+            early = self._match_reserved(text, words, prefer, accents)
+            if early:
+                return early
         found = best(Hit(p, 0) for p in self._languages.get(text, ()))
         if found:
-            return found_intent(found)
-        found = best(self._commands.whole(text))
+            return Intent(LANGUAGE, found.phrase.language)
+        split = split_numbers(text)
+        found = best(Hit(p, 0) for p in self._whole.get(text) or self._whole.get(split, ()))
         if found:
             return found_intent(found)
-        argued = self._match_argument(message, text, words, best)
+        argued = self._match_argument(message, text, permitted, prefer, accents)
         if argued:
             return argued
-        split = split_numbers(text)
         found = best(Hit(p, 0) for p in self._direct.get(text) or self._direct.get(split, ()))
         if found:
             return found_intent(found)
-        index = self._intents if allowed is None else self._spoken
         stages: tuple[Callable[[], list[Hit]], ...] = (
-            lambda: index.whole(text),
-            lambda: index.contained(text, words),
-            lambda: index.fuzzy_whole(text, words),
-            lambda: index.fuzzy_contained(words),
+            lambda: self._intents.whole(text),
+            lambda: self._intents.contained(text, words),
+            lambda: self._intents.fuzzy_whole(text, words),
+            lambda: self._intents.fuzzy_contained(words),
         )
         for stage in stages:
             found = best(stage())
@@ -285,46 +331,88 @@ class KeywordTable:
                 return found_intent(found)
         return Intent(UNKNOWN)
 
-    def _match_argument(self, message: str, text: str, words: list[str],
-                        best: Callable[[Iterable[Hit]], Hit | None]) -> Intent | None:
-        """A command with an argument starting the message (SHARE +44..., QUESTIONS FR)."""
-        if any(p.intent != SHARE for p in self._spoken.exact.get(text, ())):
-            return None  # "send to family" is its own intent, not SHARE with "family"
-        split = split_numbers(text).split(" ")
-        found = best(self._with_argument.starting(words) + self._with_argument.starting(split))
-        if found:
-            return Intent(found.phrase.intent, found.phrase.language,
-                          _after_keyword(message, found.phrase.text))
-        if len(words) < 2:
-            return None
-        for size in range(1, len(words)):  # a section keyword, then a language's name alone
-            language = best(Hit(p, 0) for p in self._languages.get(" ".join(words[size:]), ()))
-            section = best(self._intents.whole(" ".join(words[:size])))
-            if language and section and not is_piece_intent(section.phrase.intent) and (
-                    section.phrase.intent not in (LANGUAGE, SHARE)):
-                return Intent(section.phrase.intent, section.phrase.language,
-                              language.phrase.language or "")
-            if size >= 4:
-                break
+    def _match_reserved(self, text: str, words: list[str], prefer: str | None,
+                        accents: str) -> Intent | None:
+        """Steps 1 to 3: reserved words, opt-out phrasings, safety phrases."""
+        if text in self._reserved:
+            return self._reserved[text]
+
+        def best(hits: Iterable[Hit]) -> Hit | None:
+            return min(hits, key=lambda hit: _rank(hit, prefer, accents), default=None)
+
+        stop = self._opt_out_first.get(words[0])
+        if stop is None:
+            found = best(self._opt_out.contained(text, words))
+            stop = found.phrase if found else None
+        danger = best(self._safety.contained(text, words))
+        if stop is not None:
+            return Intent(OPT_OUT, stop.language, urgent=danger is not None)
+        if danger is not None:
+            return Intent(SAFETY, danger.phrase.language)
         return None
 
+    def _match_argument(
+        self, message: str, text: str, permitted: Callable[[str], bool], prefer: str | None,
+        accents: str,
+    ) -> Intent | None:
+        """Step 6: a command starting the message, followed by what it acts on."""
+        if any(permitted(p.intent) for p in self._intents.exact.get(text, ())
+               if self.kind(p.intent) not in WITH_ARGUMENT):
+            return None  # "send to family" is its own intent, not SHARE with "family"
+        split = split_numbers(text)
+        starting: list[tuple[Hit, str]] = []
+        for phrase in self._arguments:
+            if not permitted(phrase.intent):
+                continue
+            rest = next((t[len(phrase.text):].strip() for t in (text, split)
+                         if t == phrase.text or t.startswith(phrase.text + " ")), None)
+            if rest is None:
+                continue
+            if self.kind(phrase.intent) == WITH_LANGUAGE:
+                named = self._languages.get(rest)
+                if not named:
+                    continue
+                starting.append((Hit(phrase, 0), named[0].language or ""))
+            else:
+                starting.append((Hit(phrase, 0), ""))
+        if not starting:
+            return None
+        hit, language = min(starting, key=lambda pair: _rank(pair[0], prefer, accents))
+        phrase = hit.phrase
+        argument = language or after_keyword(message, phrase.text)
+        return Intent(phrase.intent, phrase.language, argument)
 
-def _after_keyword(message: str, keyword: str) -> str:
+
+def _rank(hit: Hit, prefer: str | None, accents: str = "") -> tuple[int, int, int, int, int]:
+    """Longer phrase, fewer typos, written with that language's accents, the texter's
+    language, then file order."""
+    phrase = hit.phrase
+    accented = 0 if accents and phrase.marked == accents else 1
+    return (-len(phrase.text), hit.edits, accented, 0 if phrase.language == prefer else 1,
+            phrase.order)
+
+
+def _marked_if_accented(message: str, text: str) -> str:
+    folded = marked(message)
+    return "" if folded == text else folded
+
+
+def after_keyword(message: str, keyword: str) -> str:
     """The original words after a keyword that starts the message ("+1 555 0100").
 
-    Each stretch of the message up to the next word end is normalised once and added to the
-    head read so far, and reading stops as soon as the head is no longer the keyword's start,
-    so the work is linear in the message (a run of letters that normalise to nothing, such as
-    Arabic tatweel, cannot make it quadratic)."""
-    head, start = "", 0
+    Linear in the message: a piece that normalises to nothing (tatweel, emoji, punctuation)
+    adds nothing to the head, so only pieces that add letters cost a normalisation of the head,
+    and there are at most as many of those as the keyword has letters.
+    """
+    start, budget = 0, len(keyword) + 1
     for end in _word_ends(message):
-        stretch = message[start:end]
-        start = end
-        piece = normalise(stretch)
-        if not piece:
+        piece, start = message[start:end], end
+        if not normalise(piece):
             continue
-        glued = bool(head) and stretch[0].isalnum()  # "SHARE5551234": no break between
-        head = head + piece if glued or not head else f"{head} {piece}"
+        budget -= 1
+        if budget < 0:
+            break
+        head = normalise(message[:end])
         if head == keyword:
             return message[end:].strip().lstrip(":;,=").strip()
         if not keyword.startswith(head):

@@ -1,7 +1,9 @@
-"""Phrases as they are matched: normalised once, indexed, found whole, inside or within a typo.
+"""Phrases as they are compared, and the indexes that find them in a message.
 
-The rules that decide which kind of word wins live in keywords.py; this module only knows how
-one phrase is found in one message. Pure: no Flask, no Twilio, no database.
+The parts of keyword matching that know nothing of kinds or intents: a phrase normalised once,
+its typo neighbours (one edit), and the ways a message may hold it (the whole message, whole
+words inside it, from the start of a word, anywhere). ``keywords.py`` decides which rule each
+kind of word follows. Pure: no Flask, no Twilio, no I/O.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .normalise import has_unspaced_script, latin_only, normalise
+from .normalise import normalise
 
 #: Typo tolerance: one edit (insert, delete, substitute, swap two neighbours) in a word this long.
 FUZZY_MIN_LENGTH = 5
 
-
-# --- typo tolerance ----------------------------------------------------------------------------
+#: Where inside a message a phrase may be found.
+WORDS = "words"  # as whole words (spaced scripts)
+WORD_START = "word_start"  # from the start of a word, any ending (inflected languages)
+ANYWHERE = "anywhere"  # anywhere (scripts without spaces; Arabic words carry their clitics)
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -44,7 +48,7 @@ def _deletes(word: str) -> set[str]:
 
 
 def fuzzy_eligible(word: str) -> bool:
-    """Whether a typo in this word is forgiven (5+ letters, no digits)."""
+    """Whether a word is long enough (and free of digits) to be matched with one typo."""
     return len(word.replace(" ", "")) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in word)
 
 
@@ -71,25 +75,35 @@ class NearIndex:
         return {known for known in found if known != word and within_one_edit(word, known)}
 
 
-# --- phrases -----------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Phrase:
     intent: str
     language: str | None
     text: str  # normalised
     words: tuple[str, ...]
-    spaced: bool  # found on word boundaries; False: found anywhere (scripts without spaces)
+    where: str  # WORDS, WORD_START or ANYWHERE
     containable: bool  # may be found inside a longer message
     order: int  # earlier pack, then earlier intent and phrase, wins a tie
     marked: str = ""  # as written, accents kept: "menú" tells Spanish from English "menu"
+
+    @property
+    def spaced(self) -> bool:
+        return self.where == WORDS
 
 
 @dataclass(frozen=True)
 class Hit:
     phrase: Phrase
     edits: int
+
+
+def make_phrase(intent: str, language: str | None, word: str, order: int,
+                where: Callable[[str], str], *, containable: bool = True) -> Phrase | None:
+    text = normalise(word)
+    if not text:
+        return None
+    return Phrase(intent=intent, language=language, text=text, words=tuple(text.split(" ")),
+                  where=where(text), containable=containable, order=order, marked=marked(word))
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -101,51 +115,13 @@ def marked(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
-def unspaced_keyword(text: str) -> bool:
-    """Keywords: found anywhere only in scripts written without spaces (Chinese)."""
-    return has_unspaced_script(text)
-
-
-def unspaced_phrase(text: str) -> bool:
-    """Opt-out and safety phrases: also anywhere when they are several words of a script that
-    glues endings and particles to words (Cyrillic, Arabic: "не могу дышать", "الم في الصدر");
-    a one-word phrase is only ever a whole word ("хватит" is not in "хватитли")."""
-    return has_unspaced_script(text) or (" " in text and not latin_only(text))
-
-
-def make_phrase(intent: str, language: str | None, word: str, order: int,
-                unspaced: Callable[[str], bool], *, containable: bool = True) -> Phrase | None:
-    text = normalise(word)
-    if not text:
-        return None
-    return Phrase(
-        intent=intent,
-        language=language,
-        text=text,
-        words=tuple(text.split(" ")),
-        spaced=not unspaced(text),
-        containable=containable,
-        order=order,
-        marked=marked(word),
-    )
-
-
-def rank(hit: Hit, prefer: str | None, accents: str = "") -> tuple[int, int, int, int, int]:
-    """Longer phrase, fewer typos, written with that language's accents, the texter's
-    language, then file order."""
-    phrase = hit.phrase
-    unaccented = 0 if accents and phrase.marked == accents else 1
-    return (-len(phrase.text), hit.edits, unaccented, 0 if phrase.language == prefer else 1,
-            phrase.order)
-
-
 class PhraseIndex:
-    """Every phrase of one kind, indexed for the four ways a message may match it."""
+    """Every phrase of one kind, indexed for the ways a message may hold it."""
 
     def __init__(self, phrases: Iterable[Phrase]):
         self.exact: dict[str, list[Phrase]] = {}
         self._by_first: dict[str, list[Phrase]] = {}
-        self._unspaced: list[Phrase] = []
+        self._inside: list[tuple[Phrase, str]] = []  # with what to look for in " " + message
         for phrase in phrases:
             self.exact.setdefault(phrase.text, []).append(phrase)
             if not phrase.containable:
@@ -153,24 +129,20 @@ class PhraseIndex:
             if phrase.spaced:
                 self._by_first.setdefault(phrase.words[0], []).append(phrase)
             else:
-                self._unspaced.append(phrase)
+                needle = phrase.text if phrase.where == ANYWHERE else " " + phrase.text
+                self._inside.append((phrase, needle))
         self._near_word = NearIndex(
-            {word for group in self._by_first.values() for p in group for word in p.words}
-        )
+            {word for group in self._by_first.values() for p in group for word in p.words})
         self._near_text = NearIndex(
-            text for text, found in self.exact.items() if any(p.spaced for p in found)
-        )
+            text for text, found in self.exact.items() if any(p.spaced for p in found))
 
     def whole(self, message: str) -> list[Hit]:
         return [Hit(p, 0) for p in self.exact.get(message, ())]
 
-    def starting(self, words: list[str]) -> list[Hit]:
-        """Phrases that are the first words of the message."""
-        return [Hit(p, 0) for p in self._by_first.get(words[0], ())
-                if tuple(words[: len(p.words)]) == p.words]
-
     def contained(self, message: str, words: list[str]) -> list[Hit]:
-        hits = [Hit(p, 0) for p in self._unspaced if p.text in message]
+        """Phrases inside the message: as whole words, from a word start, or anywhere."""
+        spaced = " " + message
+        hits = [Hit(phrase, 0) for phrase, needle in self._inside if needle in spaced]
         for start, word in enumerate(words):
             for phrase in self._by_first.get(word, ()):
                 end = start + len(phrase.words)

@@ -38,6 +38,9 @@ _MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
 _STATUS_WORD = re.compile(r"[a-z_-]{1,32}")
 
 
+#: A command named <section>_in (QUESTIONS FRENCH) sends that section in another language.
+IN_LANGUAGE = "_in"
+
 #: What a texter reads after asking for a caregiver share, by the outbound outcome.
 SHARE_TEXTED = {sending.SENT: "sms.share_sent", sending.INVALID: "sms.share_invalid",
                 sending.LIMIT: "sms.share_limit", sending.NOT_SENT: "sms.share_not_sent"}
@@ -112,9 +115,11 @@ def incoming_text():
         with store.transaction() as tx:
             tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
         log.info("opt-out from %s", mask_number(number))
-        if intent.urgent:  # "stop texting me, I can't breathe": the urgent-care text too
-            return _reply(language, [*_safety_ids(), *([] if opted_out else ["sms.opted_out"])])
-        return _silence() if opted_out else _reply(language, ["sms.opted_out"])
+        # Asking to stop and for help at once: the urgent-care words come first, always.
+        urgent = _safety_ids() if intent.urgent else []
+        if opted_out:
+            return _reply(language, urgent) if urgent else _silence()
+        return _reply(language, [*urgent, "sms.opted_out"])
     if intent.name == "opt_in":
         with store.transaction() as tx:
             tx.contacts.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
@@ -141,6 +146,11 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         log.info("forgot %s: %s", mask_number(number), deleted)
         return _reply(language, ["sms.forget_done"])
     content = setup.content
+    section = content.catalogue.get(intent.name.removesuffix(IN_LANGUAGE))
+    if intent.name.endswith(IN_LANGUAGE) and section is not None:
+        # QUESTIONS FRENCH: the section in that language, once; the texter's own stays.
+        other = content.pack(intent.argument)
+        return _reply(other.code, compose.reply_ids(other, content.catalogue, section.id))
     return _reply(language, compose.reply_ids(content.pack(language), content.catalogue,
                                               intent.name))
 

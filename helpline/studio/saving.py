@@ -21,8 +21,22 @@ from typing import Any
 
 from ..audio.build import AudioBuild
 from ..audio.hashing import is_safe_key, is_safe_language, text_hash
-from ..audio.manifest import ManifestEntry, write_atomic
-from ..audio.recordings import RECORDED_DIR, recorded_dir, recording_name, write_sidecar
+from ..audio.manifest import (
+    ManifestEntry,
+    ManifestError,
+    read_manifest,
+    write_atomic,
+    write_manifest,
+)
+from ..audio.recordings import (
+    RECORDED_DIR,
+    RECORDING_SUFFIXES,
+    recorded_dir,
+    recording_name,
+    sidecar_path,
+    write_sidecar,
+)
+from ..audio.tiers import RECORDED
 from ..content import Content
 from ..core.prompts import Prompt, spoken_prompts
 from .takes import Take, check_take, wav_bytes
@@ -37,6 +51,10 @@ _LOCK = threading.Lock()
 
 class NotAPrompt(LookupError):
     """The language or prompt id names nothing the helpline speaks; the message says which."""
+
+
+class NoRecording(LookupError):
+    """The prompt has no recording to remove."""
 
 
 class SaveFailed(RuntimeError):
@@ -124,3 +142,35 @@ def save_take(content: Content, settings: Mapping[str, Any], language: str, key:
     log.info("studio: recording kept for %s/%s at %s (%.1f s, %s)", language, prompt.key,
              datetime.now(UTC).isoformat(timespec="seconds"), take.seconds, take.pace.label)
     return Saved(prompt, take, target, entry)
+
+
+def remove_recording(content: Content, settings: Mapping[str, Any], language: str,
+                     key: str) -> Prompt:
+    """Delete a prompt's recording and its sidecar, and stop calls playing it.
+
+    The manifest entry made from the recording goes too, so callers hear <Say> (or, after the
+    next ``helpline audio build``, the language's engine) instead. Raises NotAPrompt or
+    NoRecording.
+    """
+    prompt = find_prompt(content, settings, language, key)
+    audio_dir = Path(settings["HELPLINE_AUDIO_DIR"])
+    wav = recording_path(audio_dir, language, prompt.key)
+    files = [wav.with_suffix(suffix) for suffix in RECORDING_SUFFIXES]
+    with _one_save_at_a_time(audio_dir):
+        present = [path for path in files if path.is_file()]
+        if not present:
+            raise NoRecording(f"{prompt.key} has no recording in "
+                              f"{content.languages[language].meta.name} to remove.")
+        for path in [*present, sidecar_path(wav)]:
+            path.unlink(missing_ok=True)
+        try:
+            entries = read_manifest(audio_dir)
+        except ManifestError:
+            entries = {}
+        entry = entries.get((language, prompt.key))
+        if entry is not None and entry.tier == RECORDED:
+            del entries[(language, prompt.key)]
+            write_manifest(audio_dir, entries.values())
+    log.info("studio: recording removed for %s/%s at %s", language, prompt.key,
+             datetime.now(UTC).isoformat(timespec="seconds"))
+    return prompt

@@ -130,6 +130,7 @@ def language_page(language: str) -> ResponseReturnValue:
     settings = {
         "language": language,
         "upload": url_for("studio.keep_take", language=language),
+        "remove": url_for("studio.remove", language=language),
         "token": upload_token(),
         "worklet": url_for("studio.static", filename="capture-worklet.js"),
         "maxSeconds": MAX_SECONDS,
@@ -162,9 +163,8 @@ def keep_take(language: str) -> ResponseReturnValue:
     from .takes import TakeRefused
 
     request.max_content_length = UPLOAD_MAX_BYTES  # this route only; the app keeps 64 KB
-    if not _same_origin() or not token_ok(request.headers.get("X-Studio-Token", "")):
-        return _refuse("This page has expired or came from another site. Reload the studio "
-                       "page and record again.", 403)
+    if not _from_the_page():
+        return _expired()
     if request.mimetype not in WAV_TYPES:
         return _refuse("Send the recording as a WAV file (Content-Type: audio/wav).", 415)
     key = request.args.get("prompt", "")
@@ -188,19 +188,44 @@ def keep_take(language: str) -> ResponseReturnValue:
         log.error("studio: take for %s/%s not saved: %s", language, key, exc)
         return _refuse(f"The recording could not be saved ({exc.strerror or exc}). The helpline "
                        f"must be able to write to its audio folder, {folder}.", 500)
-    library = serving.reload(current_app._get_current_object())  # type: ignore[attr-defined]
-    view = overview(content, current_app.config, library, language)
-    row = next(row for row in view.rows if row.key == saved.prompt.key)
     return jsonify(
-        prompt=row.key,
-        state=row.state,
-        source=row.source,
-        audio=_audio_url(row.file),
+        **_row_now(language, saved.prompt.key),
         seconds=round(saved.take.seconds, 1),
         loudness=saved.entry.loudness,
         recorded_loudness=saved.take.loudness,
         pace=saved.take.pace.as_dict(),
-        progress=view.progress,
-        recorded=view.recorded,
-        total=len(view.rows),
     )
+
+
+@bp.post("/<language>/remove")
+def remove(language: str) -> ResponseReturnValue:
+    """Delete a prompt's recording: calls stop playing it at once."""
+    from .saving import NoRecording, NotAPrompt, remove_recording
+
+    if not _from_the_page():
+        return _expired()
+    try:
+        prompt = remove_recording(current_content(), current_app.config, language,
+                                  request.args.get("prompt", ""))
+    except (NotAPrompt, NoRecording) as exc:
+        return _refuse(str(exc), 404)
+    return jsonify(**_row_now(language, prompt.key))
+
+
+def _from_the_page() -> bool:
+    return _same_origin() and token_ok(request.headers.get("X-Studio-Token", ""))
+
+
+def _expired() -> ResponseReturnValue:
+    return _refuse("This page has expired or came from another site. Reload the studio page "
+                   "and try again.", 403)
+
+
+def _row_now(language: str, key: str) -> dict[str, object]:
+    """A prompt's row as the page shows it, after the library is loaded again."""
+    library = serving.reload(current_app._get_current_object())  # type: ignore[attr-defined]
+    view = overview(current_content(), current_app.config, library, language)
+    row = next(row for row in view.rows if row.key == key)
+    return {"prompt": row.key, "state": row.state, "slug": row.slug, "source": row.source,
+            "audio": _audio_url(row.file), "progress": view.progress,
+            "recorded": view.recorded, "total": len(view.rows)}

@@ -17,8 +17,9 @@ from werkzeug.exceptions import HTTPException
 
 from ..audio.serving import library_of
 from ..config import ConfigError
+from ..content.vocabulary import KEYPAD
 from ..core import emergency, menu, phone
-from ..core.keywords import DIGIT
+from ..core.keywords import DIGIT_PREFIX
 from ..outbound import sending
 from ..store import store_of
 from ..web import usage
@@ -39,8 +40,8 @@ MAX_SPEECH = 300
 #: On a piece, only a short request is a command: a caller repeating a script aloud ("... my
 #: cancer and my choices") must not be taken to the main menu by one word in it.
 MAX_COMMAND_WORDS = 4
-#: Spoken key names as the vocabulary names them ("digit_star") -> the key.
-SPOKEN_KEYS = {**{str(n): str(n) for n in range(10)}, "star": "*", "hash": "#"}
+#: A key's name said aloud ("two", "star": intent "key_2", "key_*") does what the key does.
+SPOKEN_KEYS = {DIGIT_PREFIX + key: key for key in KEYPAD}
 
 #: What a caller hears after asking for a text, by the outbound outcome.
 TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
@@ -152,7 +153,7 @@ def _key_from_request(position: menu.Position) -> str | None:
     if config.section_at(position) and len(speech.split()) > MAX_COMMAND_WORDS:
         return menu.NOT_UNDERSTOOD
     options = dict(menu.speech_keys(position, config))
-    options.update({DIGIT + name: key for name, key in SPOKEN_KEYS.items()})
+    options.update(SPOKEN_KEYS)
     intent = setup.keywords.match(speech, allowed=set(options))
     return options.get(intent.name, menu.NOT_UNDERSTOOD)
 

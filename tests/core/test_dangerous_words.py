@@ -1,6 +1,8 @@
-"""The dangerous cases: texts that must stop, and harmless ones that must not alarm, in six
-languages, matched by the shipped words of every language at once (as a helpline serving all
-six does)."""
+"""The dangerous cases: texts that ask to stop must never get content, harmless sentences
+must never be taken for danger, and a short command never hides inside a sentence.
+
+Read by the real matcher over the shipped words of all six languages.
+"""
 
 from __future__ import annotations
 
@@ -8,119 +10,205 @@ from pathlib import Path
 
 import pytest
 
-from helpline.content.loader import load_packs
-from helpline.core.keywords import Intent, KeywordTable
+from helpline.content import Content, load_content
+from helpline.core import keywords
+from helpline.core.keywords import KeywordTable
 
 REPO = Path(__file__).resolve().parents[2]
-LANGUAGES = ["en", "es", "fr", "ru", "ar", "zh"]
+LANGUAGES = ["en", "zh", "es", "ar", "ru", "fr"]
 
-#: Every way of asking to stop below is answered as STOP, and never with content.
-ASKING_TO_STOP = {
-    "en": ["STOP ALL", "please stop all messages", "that's all, thanks", "no more texts please",
-           "Stop texting me", "unsubscribe me please", "don't text me again", "leave me alone",
-           "Please remove my number", "stop sending these"],
-    "es": ["no más mensajes", "No mas mensajes por favor", "basta ya", "no me manden más",
-           "dejen de escribirme", "quiero darme de baja", "eso es todo, gracias", "BAJA por favor"],
-    "fr": ["je ne veux plus de sms", "plus de messages svp", "arrêtez de m'écrire",
-           "Arrêtez les SMS", "ne m'envoyez plus rien", "stop sms merci", "c'est tout merci"],
-    "ru": ["всё, хватит", "хватит присылать", "больше не пишите", "не присылайте мне ничего",
-           "СТОП всё", "отпишите меня", "прекратите рассылку"],
-    "ar": ["لا ترسلوا لي رسائل", "بطلوا رسايل", "كفاية رسائل", "اوقف الرسائل من فضلك",
-           "الغاء الاشتراك", "كفى"],
-    "zh": ["不要再发了", "别再发了谢谢", "退订", "停止发送短信", "不想再收到短信", "TD"],
-}
-
-#: Harmless sentences that a typo-tolerant or loose matcher took for a safety phrase.
-NOT_IN_DANGER = {
-    "en": ["I never got my records", "never mind", "fewer texts please", "I am confused about "
-           "the questions", "my mother had chest x-rays", "can I stop worrying"],
-    "es": ["nunca recibí mis documentos", "da igual", "menos mensajes por favor",
-           "la segunda opinión"],
-    "fr": ["je n'ai jamais reçu mon dossier", "pas grave", "moins de messages svp",
-           "la liste des documents"],
-    "ru": ["я не получил документы", "неважно", "поменьше сообщений", "список документов"],
-    "ar": ["لم احصل على ملفاتي", "مش مهم", "رسائل اقل من فضلك", "قائمة الملفات"],
-    "zh": ["我没拿到病历", "没关系", "少发点短信", "清单"],
-}
-
-#: One phrase per danger per language: each is the urgent-care text, whatever else follows.
-IN_DANGER = {
-    "en": ["I want to kill myself", "chest pain", "he is not breathing", "heavy bleeding",
-           "fever after chemo", "she collapsed", "he is very confused"],
-    "es": ["me quiero matar", "dolor en el pecho", "no puede respirar", "sangrado abundante",
-           "fiebre después de la quimio", "se desmayó", "está muy confundido"],
-    "fr": ["je veux mourir", "douleur dans la poitrine", "il ne respire plus",
-           "saignement abondant", "fièvre après la chimio", "elle s'est effondrée",
-           "il est désorienté"],
-    "ru": ["хочу умереть", "боль в груди", "он не дышит", "сильное кровотечение",
-           "температура после химии", "потеряла сознание", "у него спутанность сознания"],
-    "ar": ["اريد ان اموت", "الم في الصدر", "مش قادر اتنفس", "نزيف شديد",
-           "حرارة بعد الكيماوي", "اغمي عليه", "مش واعي"],
-    "zh": ["我想死", "胸口痛", "不能呼吸", "大出血", "化疗后发烧", "晕倒了", "神志不清"],
-}
+#: Every intent that sends content (a section, a piece, a command that will send some).
+CONTENT = {"scripts", "checklist", "questions", "international", "support", "menu", "more",
+           "all", "listen", "faq", "questions_in", "share", "remind"}
 
 
 @pytest.fixture(scope="module")
-def table() -> KeywordTable:
-    catalogue, packs, problems = load_packs(REPO / "scripts_content", LANGUAGES)
-    assert not [p for p in problems if p.severity == "error"], problems
-    return KeywordTable.from_packs([packs[code] for code in LANGUAGES],
-                                   {section.key: section.id for section in catalogue})
+def content() -> Content:
+    return load_content(REPO / "scripts_content", LANGUAGES)
 
 
-def _cases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
-    return [(code, text) for code, texts in table.items() for text in texts]
+@pytest.fixture(scope="module")
+def table(content: Content) -> KeywordTable:
+    return KeywordTable.from_content(content)
 
 
-@pytest.mark.parametrize(("language", "body"), _cases(ASKING_TO_STOP))
-def test_every_way_of_asking_to_stop_is_stop(table, language, body):
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("STOP ALL", None),
+        ("that's all, thanks", "en"),
+        ("Eso es todo, gracias", "es"),
+        ("c'est tout merci", "fr"),
+        ("please stop all messages", "en"),
+        ("Stop please", "en"),
+        ("stop!!", None),
+        ("no more texts please", "en"),
+        ("unsubscribe me please", "en"),
+        ("Please STOP sending me the checklist", "en"),
+        ("no más mensajes", "es"),
+        ("No mas mensajes por favor", "es"),
+        ("ya no quiero mensajes, gracias", "es"),
+        ("je ne veux plus de sms", "fr"),
+        ("Arrêtez les SMS svp", "fr"),
+        ("всё, хватит", "ru"),
+        ("Хватит писать мне", "ru"),
+        ("больше не присылайте ничего", "ru"),
+        ("我不想再收到短信了，请不要再发了", "zh"),
+        ("我要退订", "zh"),
+        ("TD", "zh"),
+        ("من فضلك لا ترسلوا لي اي شيء", "ar"),
+        ("الغاء الاشتراك من فضلك", "ar"),
+    ],
+)
+def test_a_request_to_stop_is_honoured_as_stop_in_every_language(
+    table: KeywordTable, message: str, language: str | None
+) -> None:
     for prefer in (None, *LANGUAGES):
-        found = table.match(body, prefer=prefer)
-        assert found.name == "opt_out", (prefer, found)
-        assert not found.urgent
+        intent = table.match(message, prefer=prefer)
+        assert intent.name == "opt_out", (message, prefer, intent)
+        assert intent.language in (language, None) or language is None
+        assert not intent.urgent
 
 
-@pytest.mark.parametrize(("language", "body"), _cases(NOT_IN_DANGER))
-def test_harmless_sentences_are_not_safety(table, language, body):
-    found = table.match(body, prefer=language)
-    assert found.name not in ("safety", "opt_out"), found
+def test_every_opt_out_phrasing_of_every_language_is_stop_and_never_content(
+    content: Content, table: KeywordTable
+) -> None:
+    for pack in content:
+        assert pack.opt_out_phrases, pack.code
+        for phrase in pack.opt_out_phrases:
+            for message in (phrase, f"{phrase}!", f"{phrase} 🙏", phrase.upper()):
+                assert table.match(message).name == "opt_out", (pack.code, message)
 
 
-@pytest.mark.parametrize(("language", "body"), _cases(IN_DANGER))
-def test_each_danger_is_heard_in_each_language(table, language, body):
-    assert table.match(body, prefer=language) == Intent("safety", language)
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I never got my records",
+        "never mind",
+        "fewer texts please",
+        "is that all?",
+        "more questions please",
+        "tout va bien, merci",
+        "всё понятно, спасибо",
+        "gracias por todo",
+        "كله تمام شكرا",
+    ],
+)
+def test_a_harmless_sentence_is_neither_danger_nor_a_command(
+    table: KeywordTable, message: str
+) -> None:
+    intent = table.match(message)
+    assert intent.name not in {"opt_out", "safety", "all", "more", "listen", "discreet",
+                               "remind_off", "forget"}, (message, intent)
 
 
-def test_asking_to_stop_while_in_danger_gets_both(table):
-    found = table.match("stop texting me, I can't breathe")
-    assert (found.name, found.urgent) == ("opt_out", True)
+@pytest.mark.parametrize(
+    ("message", "name", "language"),
+    [
+        ("I have a fever after chemo", "safety", "en"),
+        ("high temperature", "safety", "en"),
+        ("I cant breath", "safety", "en"),
+        ("tengo fiebre alta", "safety", "es"),
+        ("не могу дышать", "safety", "ru"),
+        ("Он потерял сознание", "safety", "ru"),
+        ("我胸口痛", "safety", "zh"),
+        ("عندي الم في الصدر", "safety", "ar"),
+        ("j'ai une forte fièvre", "safety", "fr"),
+    ],
+)
+def test_a_safety_phrase_is_still_found_in_every_language(
+    table: KeywordTable, message: str, name: str, language: str
+) -> None:
+    assert table.match(message) == keywords.Intent(name, language)
 
 
-@pytest.mark.parametrize(("body", "name"), [("LISTEN", "listen"), ("listen", "listen"),
-                                            ("Listen.", "listen"), ("LISTE", "checklist")])
-def test_listen_does_not_switch_an_english_texter_to_french(table, body, name):
-    found = table.match(body, prefer="en")
-    assert found.name == name
-    assert found.language == ("en" if name == "listen" else "fr")
+@pytest.mark.parametrize(
+    "message",
+    ["STOP, I want to die", "stop all messages, I can't breathe", "不要再发了，我想死",
+     "хватит писать, хочу умереть"],
+)
+def test_stop_with_a_safety_phrase_gets_both_answers(table: KeywordTable, message: str) -> None:
+    intent = table.match(message)
+    assert intent.name == "opt_out" and intent.urgent
 
 
-@pytest.mark.parametrize(("body", "name"), [
-    ("MORE", "more"), ("ALL", "all"), ("DISCREET", "discreet"), ("REMIND OFF", "remind_off"),
-    ("REMINDERS", "reminders"), ("FAQ", "faq"), ("MÁS", "more"), ("TODO", "all"),
-    ("PLUS", "more"), ("TOUT", "all"), ("ЕЩЁ", "more"), ("ЦЕЛИКОМ", "all"), ("更多", "more"),
-    ("全部", "all"), ("المزيد", "more"), ("الكل", "all"),
-])
-def test_commands_are_the_whole_message(table, body, name):
-    assert table.match(body).name == name
-    assert table.match(f"I want {body} of it, the questions").name != name
+@pytest.mark.parametrize("prefer", [None, "en", "fr", "es"])
+def test_listen_is_a_command_and_never_french_liste(table: KeywordTable, prefer) -> None:
+    assert table.match("LISTEN", prefer=prefer) == keywords.Intent("listen", "en")
+    assert table.match("liste", prefer=prefer).language == "fr"
 
 
-@pytest.mark.parametrize("body", ["MROE", "ALLL", "LISTNE", "DISCRET E", "REMINDRES"])
-def test_commands_forgive_no_typos(table, body):
-    assert table.match(body, prefer="en").name not in ("more", "all", "listen", "discreet",
-                                                        "reminders")
+@pytest.mark.parametrize(
+    ("message", "name", "language"),
+    [
+        ("MORE", "more", "en"),
+        ("more!", "more", "en"),
+        ("ALL", "all", "en"),
+        ("MÁS", "more", "es"),
+        ("TOUT", "all", "fr"),
+        ("ЦЕЛИКОМ", "all", "ru"),
+        ("全部", "all", "zh"),
+        ("الكل", "all", "ar"),
+        ("REMIND OFF", "remind_off", "en"),
+        ("DISCREET", "discreet", "en"),
+        ("FORGET", "forget", "en"),
+    ],
+)
+def test_a_command_is_the_whole_message(
+    table: KeywordTable, message: str, name: str, language: str
+) -> None:
+    assert table.match(message) == keywords.Intent(name, language)
+    assert table.match(f"please {message} now").name != name
+    assert table.match(message[0] + message).name != name  # no typo tolerance
 
 
-def test_a_section_with_a_language_keeps_the_language_for_later(table):
-    assert table.match("QUESTIONS FRENCH") == Intent("questions", "en", "fr")
-    assert table.match("REMIND 9am") == Intent("remind", "en", "9am")
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("REMIND 12 May", keywords.Intent("remind", "en", "12 May")),
+        ("QUESTIONS FRENCH", keywords.Intent("questions_in", "en", "fr")),
+        ("questions in español", keywords.Intent("questions_in", "en", "es")),
+        ("PREGUNTAS EN English", keywords.Intent("questions_in", "es", "en")),
+        ("QUESTIONS to ask", keywords.Intent("questions", "en")),
+        ("SHARE +44 7700 900123", keywords.Intent("share", "en", "+44 7700 900123")),
+    ],
+)
+def test_a_command_with_an_argument_reads_what_follows(
+    table: KeywordTable, message: str, intent: keywords.Intent
+) -> None:
+    assert table.match(message) == intent
+
+
+def test_spoken_navigation_and_digits_are_for_calls_only(table: KeywordTable) -> None:
+    assert table.match("slower").name == "unknown"
+    assert table.match("seven").name == "unknown"
+    heard = {"slower", "key_7", "repeat"}
+    assert table.match("slower please", allowed=heard).name == "slower"
+    assert table.match("seven", allowed=heard).name == "key_7"
+    assert table.match("сем", allowed=heard).name == "unknown"
+
+
+def _characters_normalised(table: KeywordTable, message: str,
+                           monkeypatch: pytest.MonkeyPatch) -> int:
+    seen = [0]
+    original = keywords.normalise
+
+    def counting(text: str) -> str:
+        seen[0] += len(text)
+        return original(text)
+
+    monkeypatch.setattr(keywords, "normalise", counting)
+    table.match(message)
+    monkeypatch.setattr(keywords, "normalise", original)
+    return seen[0]
+
+
+@pytest.mark.parametrize("filler", ["\u0640 ", "\u0640.", "\u0640🙏"])
+def test_matching_work_grows_linearly_with_the_message(
+    table: KeywordTable, monkeypatch: pytest.MonkeyPatch, filler: str
+) -> None:
+    """Ten times the text costs about ten times the work, not a hundred (the argument after
+    SHARE was once found by normalising every prefix of the message)."""
+    short = _characters_normalised(table, filler * 800 + "SHARE 555", monkeypatch)
+    long = _characters_normalised(table, filler * 8000 + "SHARE 555", monkeypatch)
+    assert long <= 12 * short, (short, long)

@@ -182,6 +182,16 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     assert "spoken by Twilio" in row.locator(".source").inner_text()
     status = restarted.test_cli_runner().invoke(audio_cli, ["status", "--lang", "es"]).output
     assert "Recordings for old words (record again) (1): welcome" in status
+
+    # A recording for old words can be removed from the page (after a confirmation).
+    choose(page, "welcome")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#remove").click()
+    page.locator('body[data-result="removed"]').wait_for()
+    assert row.get_attribute("data-state") == "todo"
+    assert row.locator(".state").inner_text() == "to record"
+    assert not (audio_dir / "recorded/es/welcome.wav").exists()
+    assert page.locator("#remove").is_disabled()
     assert page.csp_violations == []
 
 

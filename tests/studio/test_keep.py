@@ -145,3 +145,39 @@ def test_two_workers_keeping_takes_at_once_both_reach_the_manifest(studio_app, s
     assert [process.exitcode for process in workers] == [0] * len(keys)
     entries = read_manifest(studio_settings["HELPLINE_AUDIO_DIR"])
     assert {key for (language, key) in entries if language == "es"} == set(keys)
+
+
+def test_a_removed_recording_is_gone_and_the_next_call_reads_the_words(studio, studio_settings,
+                                                                       caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="helpline.studio")
+    audio_dir = Path(studio_settings["HELPLINE_AUDIO_DIR"])
+    text = studio.text("welcome")
+    assert studio.keep("welcome", take_for(text)).status_code == 200
+    token = studio.token()
+    removed = studio.client.post("/admin/studio/es/remove", query_string={"prompt": "welcome"},
+                                 headers={**studio.auth, "X-Studio-Token": token})
+    assert removed.status_code == 200, removed.get_json()
+    row = removed.get_json()
+    assert (row["state"], row["source"], row["audio"]) == ("to record", "spoken by Twilio", None)
+    assert row["progress"].startswith("0 of ")
+    assert sorted(p.name for p in (audio_dir / "recorded" / "es").iterdir()
+                  if not p.name.startswith(".")) == []
+    assert ("es", "welcome") not in read_manifest(audio_dir)
+    menu = spanish_main_menu(studio.app)
+    assert text in [say.text for say in menu.iter("Say")]
+    assert list(menu.iter("Play")) == []
+    assert any(re.match(r"studio: recording removed for es/welcome at \d{4}-", r.getMessage())
+               for r in caplog.records)
+
+    again = studio.client.post("/admin/studio/es/remove", query_string={"prompt": "welcome"},
+                               headers={**studio.auth, "X-Studio-Token": token})
+    assert again.status_code == 404 and "has no recording" in again.get_json()["error"]
+    for key in ("../en/welcome", "welcome.json", ""):
+        refused = studio.client.post("/admin/studio/es/remove", query_string={"prompt": key},
+                                     headers={**studio.auth, "X-Studio-Token": token})
+        assert refused.status_code == 404, key
+    forged = studio.client.post("/admin/studio/es/remove", query_string={"prompt": "safety"},
+                                headers={**studio.auth, "X-Studio-Token": "forged"})
+    assert forged.status_code == 403

@@ -10,7 +10,7 @@
   const els = {
     number: $("booth-number"), text: $("booth-text"), facts: $("booth-facts"),
     record: $("record"), play: $("play"), keep: $("keep"), next: $("next"),
-    previous: $("previous"), message: $("message"), take: $("take"), reader: $("reader"),
+    previous: $("previous"), remove: $("remove"), message: $("message"), take: $("take"), reader: $("reader"),
     progress: $("progress"), level: $("level-bar"),
   };
   const prompts = Array.from(document.querySelectorAll("#prompt-list .prompt"));
@@ -49,6 +49,7 @@
   }
 
   function describe(item) {
+    els.remove.disabled = item.dataset.state === "todo";
     const source = item.querySelector(".source").textContent;
     const state = item.querySelector(".state").textContent;
     els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · about ` +
@@ -230,11 +231,11 @@
     }
   }
 
-  function kept(item, data) {
-    item.dataset.state = "recorded";
+  function updateRow(item, data) {
+    item.dataset.state = data.slug;
     const state = item.querySelector(".state");
     state.textContent = data.state;
-    state.className = "state badge recorded";
+    state.className = `state badge ${data.slug}`;
     item.querySelector(".source").textContent = `Callers hear: ${data.source}`;
     item.querySelector(".source").dataset.source = data.source;
     let player = item.querySelector("audio.current");
@@ -248,13 +249,44 @@
         item.querySelector(".meta").appendChild(player);
       }
       player.src = data.audio;
+    } else if (player) {
+      player.remove();
     }
     els.progress.textContent = data.progress;
     describe(item);
+  }
+
+  function kept(item, data) {
+    updateRow(item, data);
     say(`Kept: ${data.seconds} s, ${data.pace.label}; recorded at ` +
         `${Math.round(data.recorded_loudness)} LUFS, evened out to ${data.loudness}. ` +
         "Calls play it from now on. Press N for the next prompt.", "ok");
     setResult("kept");
+  }
+
+  async function removeRecording() {
+    const item = prompts[current];
+    if (busy || item.dataset.state === "todo") return;
+    if (!window.confirm(`Remove the recording of ${item.dataset.key}? Callers will hear the ` +
+                        "synthetic voice instead until it is recorded again.")) return;
+    busy = true;
+    try {
+      const query = new URLSearchParams({prompt: item.dataset.key});
+      const response = await fetch(`${settings.remove}?${query}`, {
+        method: "POST", credentials: "same-origin",
+        headers: {"X-Studio-Token": settings.token},
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        say(data.error || `The recording was not removed (HTTP ${response.status}).`, "error");
+        return;
+      }
+      updateRow(item, data);
+      say("Removed. Record it again when you are ready.", "ok");
+      setResult("removed");
+    } finally {
+      busy = false;
+    }
   }
 
   // --- wiring -----------------------------------------------------------------------------
@@ -266,6 +298,7 @@
   els.record.addEventListener("click", toggleRecording);
   els.play.addEventListener("click", () => { if (takeUrl) els.take.play(); });
   els.keep.addEventListener("click", keep);
+  els.remove.addEventListener("click", removeRecording);
   els.next.addEventListener("click", () => show(current + 1));
   els.previous.addEventListener("click", () => show(current - 1));
   prompts.forEach((item, index) => {
