@@ -18,12 +18,22 @@ One key map everywhere, so a caller learns it once:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..content import Catalogue, Content, SectionEntry
-from .position import MAIN, Position, from_query, to_query
+from .position import (
+    MAIN,
+    Position,
+    Say,
+    ShareWithCaregiver,
+    Step,
+    TextMe,
+    from_query,
+    to_query,
+)
 
-__all__ = ["Position", "from_query", "to_query"]  # a call's position rides in its URLs
+#: The data of a call live in ``position``; the channels reach them through ``menu``.
+__all__ = ["Position", "Say", "ShareWithCaregiver", "Step", "TextMe", "from_query", "to_query"]
 
 LANGUAGE = "language"
 CAREGIVER_NUMBER = "caregiver_number"
@@ -38,6 +48,8 @@ TEXT_ME_PREFIX = "text_me:"
 NOT_UNDERSTOOD = "~"
 #: Hears the screen again, on every screen but the number entry (where it ends the number).
 REPEAT_KEY = "#"
+#: What the channel passes when a caller names a language anywhere: back to the language menu.
+LANGUAGE_KEY = "language"
 
 #: Silences tolerated on one screen before a kind goodbye (the menu is repeated each time).
 MAX_SILENCES = 2
@@ -50,44 +62,6 @@ CAREGIVER_KEY = "8"
 YES_KEY, NO_KEY = "1", "2"
 #: Choices on the text-me offer; star goes back.
 TEXT_THIS, TEXT_SECTION, TEXT_CAREGIVER, BACK_KEY = "1", "2", "3", "*"
-
-
-@dataclass(frozen=True)
-class Say:
-    """One prompt: a text id and the values for its placeholders."""
-
-    text_id: str
-    values: Mapping[str, object] = field(default_factory=dict)
-    #: Speak in this language rather than the call's (the language menu offers each
-    #: language in its own words and voice).
-    language: str | None = None
-
-
-@dataclass(frozen=True)
-class TextMe:
-    """Send the content of ``text_id`` (a piece, or the menu) to the caller by SMS."""
-
-    text_id: str
-
-
-@dataclass(frozen=True)
-class ShareWithCaregiver:
-    """Send the catalogue's shared section to the caregiver number the caller typed."""
-
-    digits: str
-
-
-@dataclass(frozen=True)
-class Step:
-    """What to do next: speak ``prompts``, then listen on ``listen`` (or hang up / transfer)."""
-
-    prompts: tuple[Say, ...]
-    listen: Position | None
-    effect: TextMe | ShareWithCaregiver | None = None
-    transfer: bool = False
-    hangup: bool = False
-    #: The screen the caller reached, for anonymous usage counts.
-    reached: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,7 +214,12 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
     if key == REPEAT_KEY and not expects_number(position):
         return _show(position, config)
     if key == NOT_UNDERSTOOD:
+        if position.screen == LANGUAGE:
+            return _show(position, config,
+                         _in_every_language("voice.not_understood", position, config))
         return _again(position, config, Say("voice.not_understood"))
+    if key == LANGUAGE_KEY and len(config.languages) > 1:
+        return _show(Position(LANGUAGE, position.language), config)
     if position.screen.startswith(TEXT_ME_PREFIX):
         return _answer_text_me(position, key, config)
     if position.screen == LANGUAGE:
@@ -273,9 +252,18 @@ def _silence(position: Position, config: MenuConfig) -> Step:
             return _show(Position(MAIN, position.language), config)
         return _keys_again(replace(position, silences=position.silences + 1), config)
     if position.silences >= MAX_SILENCES:
-        return Step((Say("voice.goodbye_no_input"),), None, hangup=True, reached=GOODBYE)
+        return Step(_in_every_language("voice.goodbye_no_input", position, config), None,
+                    hangup=True, reached=GOODBYE)
     return _show(replace(position, silences=position.silences + 1), config,
-                 (Say("voice.no_input"),))
+                 _in_every_language("voice.no_input", position, config))
+
+
+def _in_every_language(text_id: str, position: Position, config: MenuConfig) -> tuple[Say, ...]:
+    """At the language menu nobody has chosen yet: say it in every language, each in its
+    own voice. Elsewhere, in the caller's language."""
+    if position.screen != LANGUAGE:
+        return (Say(text_id),)
+    return tuple(Say(text_id, language=code) for code in config.languages)
 
 
 def _keys_again(position: Position, config: MenuConfig, *before: Say) -> Step:
@@ -294,7 +282,7 @@ def _again(position: Position, config: MenuConfig, before: Say) -> Step:
 
 
 def _wrong_key(position: Position, config: MenuConfig) -> Step:
-    return _show(position, config, (Say("voice.wrong_key"),))
+    return _show(position, config, _in_every_language("voice.wrong_key", position, config))
 
 
 def _answer_language(position: Position, key: str, config: MenuConfig) -> Step:

@@ -1,4 +1,5 @@
-"""Where a caller is, and how it rides in the URL of every step.
+"""The data of a call: where a caller is (and how it rides in the URL of every step), what
+they hear next, and what the helpline does for them.
 
 Any instance can answer any step of any call because everything a step needs is in its URL;
 typed digits are the exception: a URL is logged by Twilio, so the channel seals them.
@@ -7,7 +8,7 @@ typed digits are the exception: a URL is logged by Twilio, so the channel seals 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAIN = "main"
 
@@ -21,6 +22,45 @@ class Position:
     index: int = 0
     silences: int = 0
     digits: str = ""
+
+
+@dataclass(frozen=True)
+class Say:
+    """One prompt: a text id and the values for its placeholders."""
+
+    text_id: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    #: Speak in this language rather than the call's (the language menu offers each
+    #: language in its own words and voice).
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class TextMe:
+    """Send the content of ``text_id`` (a piece, or the menu) to the caller by SMS."""
+
+    text_id: str
+
+
+@dataclass(frozen=True)
+class ShareWithCaregiver:
+    """Send the catalogue's shared section to the caregiver number the caller typed."""
+
+    digits: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to do next: speak ``prompts``, then listen on ``listen`` (or hang up / transfer)."""
+
+    prompts: tuple[Say, ...]
+    listen: Position | None
+    effect: TextMe | ShareWithCaregiver | None = None
+    transfer: bool = False
+    hangup: bool = False
+    #: The screen the caller reached, for anonymous usage counts.
+    reached: str = ""
+
 
 
 def to_query(position: Position) -> dict[str, str]:

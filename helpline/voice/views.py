@@ -152,6 +152,9 @@ def _key_from_request(position: menu.Position) -> str | None:
     config = setup.menu_config()
     if config.section_at(position) and len(speech.split()) > MAX_COMMAND_WORDS:
         return menu.NOT_UNDERSTOOD
+    named = setup.keywords.match(speech, allowed={"language"})
+    if named.name == "language" and named.language != position.language:
+        return menu.LANGUAGE_KEY  # a language named on any screen: choose again
     options = dict(menu.speech_keys(position, config))
     options.update(SPOKEN_KEYS)
     intent = setup.keywords.match(speech, allowed=set(options))

@@ -97,3 +97,26 @@ def test_unclear_speech_is_not_called_a_wrong_key(twilio, app):
     heard = caller.say("purple elephant")
 
     assert heard.hears("voice.not_understood") and not heard.hears("voice.wrong_key")
+
+
+def test_naming_another_language_on_any_screen_goes_back_to_the_language_choice(twilio, app):
+    caller = in_language(twilio, app, "en")
+    caller.press("2")
+
+    heard = caller.say("Español")
+
+    assert "s=language" in heard.action
+    assert all(heard.hears("language.choose", code, key=int(KEY_FOR[code]))
+               for code in LANGUAGES)
+
+
+@pytest.mark.parametrize("answer", ["9", None])
+def test_at_the_language_menu_a_wrong_key_or_silence_is_said_in_every_language(
+        twilio, app, answer):
+    caller = Caller(twilio, app, number=CALLERS["en"])
+    caller.dial()
+
+    heard = caller.press(answer) if answer else caller.stay_silent()
+
+    said = "voice.wrong_key" if answer else "voice.no_input"
+    assert all(heard.hears(said, code) for code in LANGUAGES)
