@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..content import Catalogue, Content, SectionEntry
+from . import phone
 from .position import (
     MAIN,
     Position,
@@ -79,6 +80,8 @@ class MenuConfig:
     transfer_open: bool = False
     #: The caller's phone can get a text (a mobile we may text); else no text is offered.
     can_text: bool = True
+    #: The caller's country, for reading a typed number back in its groups.
+    caller_region: str = ""
 
     @classmethod
     def for_content(cls, content: Content, **deployment: bool) -> MenuConfig:
@@ -129,7 +132,8 @@ def _screen_prompts(position: Position, config: MenuConfig) -> tuple[Say, ...]:
     if screen == CAREGIVER_NUMBER:
         return (Say("caregiver.ask_number"),)
     if screen == CAREGIVER_CONFIRM:
-        return (Say("caregiver.read_back", {"digits": " ".join(position.digits)}),)
+        digits = phone.spoken_groups(position.digits, config.caller_region or None)
+        return (Say("caregiver.read_back", {"digits": digits}),)
     section = config.section_at(position)
     if section is not None:
         pieces = config.sections[section.id]

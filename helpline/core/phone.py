@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException
 
@@ -49,6 +51,22 @@ def to_e164(text: str | None, default_region: str | None = None, *,
         if valid:
             return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return None
+
+
+def spoken_groups(typed: str, region: str | None) -> str:
+    """Typed digits read back as the caller's country writes them: "07400 123456" is said
+    "0 7 4 0 0, 1 2 3 4 5 6". Every digit typed is said, in order; only the pauses come
+    from the numbering plan (groups of three where it does not know the number)."""
+    groups: list[str] = []
+    try:
+        formatted = phonenumbers.format_number(phonenumbers.parse(typed, region),
+                                               phonenumbers.PhoneNumberFormat.NATIONAL)
+        groups = re.findall(r"\d+", formatted)
+    except NumberParseException:
+        pass
+    if "".join(groups) != typed:
+        groups = [typed[i:i + 3] for i in range(0, len(typed), 3)]
+    return ", ".join(" ".join(group) for group in groups)
 
 
 def is_fictional(e164: str | None) -> bool:

@@ -99,8 +99,10 @@ class VoiceSetup:
         """The menu as it is right now: the hand-off to a person depends on the hour, texts on
         the caller's phone."""
         config = self._menu
-        if has_request_context() and not sending.can_text(request.form.get("From")):
-            config = replace(config, can_text=False)
+        if has_request_context():
+            caller = request.form.get("From")
+            config = replace(config, can_text=sending.can_text(caller),
+                             caller_region=phone.region_of(caller) or "")
         if not (self.transfer_number and self.hours):
             return config
         return replace(config, transfer_available=True,

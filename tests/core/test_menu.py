@@ -177,12 +177,15 @@ def test_eight_sends_the_questions_to_a_caregiver_only_from_the_questions():
     assert ids(elsewhere)[0] == "voice.wrong_key"
 
 
-def test_a_typed_number_is_read_back_digit_by_digit_then_confirmed():
+def test_a_typed_number_is_read_back_digit_by_digit_in_its_groups_then_confirmed():
     typed = menu.answer(Position("caregiver_number", "en", index=4), "447700900123", ONE)
+    from_uk = menu.answer(Position("caregiver_number", "en", index=4), "07700900123",
+                          replace(ONE, caller_region="GB"))
 
     assert typed.listen == Position("caregiver_confirm", "en", index=4, digits="447700900123")
     assert typed.prompts[0] == Say("caregiver.read_back",
-                                   {"digits": "4 4 7 7 0 0 9 0 0 1 2 3"})
+                                   {"digits": "4 4 7, 7 0 0, 9 0 0, 1 2 3"})
+    assert from_uk.prompts[0].values == {"digits": "0 7 7 0 0, 9 0 0 1 2 3"}
 
     confirmed = menu.answer(typed.listen, "1", ONE)
     assert confirmed.effect == menu.ShareWithCaregiver("447700900123")

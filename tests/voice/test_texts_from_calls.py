@@ -90,7 +90,7 @@ def test_eight_sends_all_ten_questions_to_a_caregiver_after_read_back(caller, ou
 
     assert caller.press("8").hears("caregiver.ask_number")
     read_back = caller.press("07400123456")
-    assert read_back.hears("caregiver.read_back", digits="0 7 4 0 0 1 2 3 4 5 6")
+    assert read_back.hears("caregiver.read_back", digits="0 7 4 0 0, 1 2 3 4 5 6")
 
     done = caller.press("1")
 
@@ -111,7 +111,7 @@ def test_two_retypes_the_caregiver_number(caller):
     caller.press("0770")
 
     again = caller.press("07400123456")
-    assert again.hears("caregiver.read_back", digits="0 7 4 0 0 1 2 3 4 5 6")
+    assert again.hears("caregiver.read_back", digits="0 7 4 0 0, 1 2 3 4 5 6")
     assert caller.press("2").hears("caregiver.ask_number")
 
 
