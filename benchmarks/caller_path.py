@@ -87,6 +87,7 @@ PATHS = (
     Path_("repeat a question", (press("3"), press("1")), "questions.q01"),
     Path_("caregiver send (all ten)", (press("3"), press("8"), Step(digits=CAREGIVER + "#",
                                        announced_by="number"), press("1")), "caregiver.sent"),
+    Path_("all ten questions texted", (press("3"), press("9"), press("2")), "voice.text_sent"),
     Path_("first choice, six languages", (), "menu.main", languages="en,zh,es,ar,ru,fr"),
 )
 
