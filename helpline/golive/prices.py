@@ -25,6 +25,7 @@ from flask.cli import with_appcontext
 from ..content import Content
 from ..core import compose
 from ..core.segments import analyse
+from .reasons import unreachable
 
 #: Prices change rarely; a week-old copy is close enough to plan with.
 REFRESH_AFTER = timedelta(days=7)
@@ -78,6 +79,8 @@ class PriceApi:
         from ..outbound.transport import TwilioTransport
 
         self.client = TwilioTransport(settings, timeout=timeout).client
+        self.timeout = timeout
+        self.base_url = str(settings.get("TWILIO_API_BASE_URL") or "https://pricing.twilio.com")
 
     def fetch(self, country: str) -> CountryPrice:
         from requests import RequestException
@@ -88,8 +91,8 @@ class PriceApi:
         except TwilioRestException as exc:
             raise PriceError(f"Twilio answered {exc.status} for {country}: {exc.msg}") from None
         except (RequestException, TwilioException, OSError) as exc:
-            raise PriceError(f"Twilio's pricing could not be reached ({type(exc).__name__})") \
-                from None
+            raise PriceError("Twilio's pricing could not be reached: "
+                             + unreachable(self.base_url, exc, self.timeout)) from None
         price, carriers = dearest_mobile_price(found.outbound_sms_prices or [])
         if price is None:
             raise PriceError(f"Twilio lists no SMS price for {country}")

@@ -102,6 +102,7 @@ def test_offline_it_says_so_and_shows_segments_only(settings):
 
     assert result.exit_code == 0, result.output
     assert "Prices not available: Twilio's pricing could not be reached" in result.output
+    assert "nothing answers there" in result.output and "Error" not in result.output
     assert "GB: segments per reply (no price)" in result.output
     menu_en = segments_of(settings, "en", lambda p, c: compose.reply_ids(p, c, "menu"))
     assert row(result.output, "GB", "reply to MENU")[0] == str(menu_en)
