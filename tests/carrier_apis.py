@@ -10,16 +10,14 @@ under /2010-04-01 go on to ``upstream`` (the REST API mock of the other tests).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .twilio_mock import PRISM, answer_json, forward_request, free_port
+from .twilio_mock import Prism, answer_json, forward_request, prism_missing_reason, serve
+
+__all__ = ["CarrierApis", "prism_missing_reason"]
 
 SPECS = Path(__file__).resolve().parent / "data" / "twilio"
 #: Path prefix -> the spec that describes it (the first that matches wins).
@@ -27,53 +25,15 @@ ROUTES = (("/v1/Messaging/", "twilio_pricing_v1.json"), ("/v1/", "twilio_messagi
           ("/v2/PhoneNumbers/", "twilio_lookups_v2.json"))
 
 
-def prism_missing_reason() -> str | None:
-    if not PRISM.exists():
-        return "Prism is not installed: run `make test` (npm install --prefix .prism)"
-    return None
-
-
-def start_prism(spec: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([str(PRISM), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                               env={**os.environ, "NO_COLOR": "1"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prism exited while starting on {spec.name}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"prism did not start within 60 s on {spec.name}")
-
-
 class CarrierApis:
     """The proxy. Set the account's state on it; ``requests`` lists what the helpline asked."""
 
     def __init__(self, upstream: str | None = None) -> None:
         self.upstream = upstream
-        self._prisms: dict[str, tuple[subprocess.Popen, str]] = {}
+        self._prisms: dict[str, Prism] = {}
         self._lock = threading.Lock()
         self.reset()
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                api._handle(self, "GET")
-
-            def do_POST(self) -> None:
-                api._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve(self._handle)
 
     def reset(self) -> None:
         self.services: dict[str, list[str]] = {}      # MG sid -> numbers in its sender pool
@@ -88,12 +48,8 @@ class CarrierApis:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-        for process, _ in self._prisms.values():
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for prism in self._prisms.values():
+            prism.stop()
 
     def start(self, *specs: str) -> None:
         """Start these specs' Prisms now, for callers whose timeout is shorter than a start."""
@@ -103,8 +59,8 @@ class CarrierApis:
     def _prism(self, spec: str) -> str:
         with self._lock:
             if spec not in self._prisms:
-                self._prisms[spec] = start_prism(SPECS / spec)
-            return self._prisms[spec][1]
+                self._prisms[spec] = Prism(spec=SPECS / spec)
+            return self._prisms[spec].url
 
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         length = int(handler.headers.get("Content-Length") or 0)

@@ -46,28 +46,28 @@ def prism_missing_reason() -> str | None:
 
 
 class Prism:
-    """A running ``prism mock`` of Twilio's spec on a loopback port."""
+    """A running ``prism mock`` of one of Twilio's specs (the REST API's by default) on a
+    loopback port."""
 
-    def __init__(self, prism: Path = PRISM) -> None:
+    def __init__(self, prism: Path = PRISM, spec: Path = SPEC) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(prism), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(self.port),
-             ],
+            [str(prism), "mock", str(spec), "-h", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             env={**os.environ, "NO_COLOR": "1"},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("prism exited while starting")
+                raise RuntimeError(f"prism exited while starting on {spec.name}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("prism did not start within 60 s")
+        raise RuntimeError(f"prism did not start within 60 s on {spec.name}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -75,6 +75,25 @@ class Prism:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def serve(handle) -> tuple[ThreadingHTTPServer, str]:
+    """A loopback HTTP server in a thread that passes every GET and POST to
+    ``handle(handler, method)``; the server and its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            handle(self, "GET")
+
+        def do_POST(self) -> None:
+            handle(self, "POST")
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
 
 
 class TwilioMock:
@@ -86,22 +105,7 @@ class TwilioMock:
         self.created: list[dict] = []  # messages Twilio accepted: sid, to, body, date
         self.requests: list[tuple[str, str, dict]] = []
         self.rejected: list[tuple[int, str]] = []  # Prism's validation failures
-        mock = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # keep test output clean
-                pass
-
-            def do_GET(self) -> None:
-                mock._handle(self, "GET")
-
-            def do_POST(self) -> None:
-                mock._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server, self.url = serve(self._handle)
 
     def close(self) -> None:
         self.server.shutdown()
