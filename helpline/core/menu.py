@@ -51,6 +51,8 @@ NOT_UNDERSTOOD = "~"
 REPEAT_KEY = "#"
 #: What the channel passes when a caller names a language anywhere: back to the language menu.
 LANGUAGE_KEY = "language"
+#: ... and when they say goodbye: a kind goodbye, and the call ends.
+GOODBYE_KEY = "goodbye"
 
 #: Silences tolerated on one screen before a kind goodbye (the menu is repeated each time).
 MAX_SILENCES = 2
@@ -222,6 +224,8 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
             return _show(position, config,
                          _in_every_language("voice.not_understood", position, config))
         return _again(position, config, Say("voice.not_understood"))
+    if key == GOODBYE_KEY:
+        return Step((Say("voice.goodbye"),), None, hangup=True, reached=GOODBYE)
     if key == LANGUAGE_KEY and len(config.languages) > 1:
         return _show(Position(LANGUAGE, position.language), config)
     if position.screen.startswith(TEXT_ME_PREFIX):

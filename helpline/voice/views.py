@@ -154,7 +154,9 @@ def _key_from_request(position: menu.Position) -> str | None:
     config = setup.menu_config()
     if config.section_at(position) and len(speech.split()) > MAX_COMMAND_WORDS:
         return menu.NOT_UNDERSTOOD
-    named = setup.keywords.match(speech, allowed={"language"})
+    named = setup.keywords.match(speech, allowed={"language", menu.GOODBYE_KEY})
+    if named.name == menu.GOODBYE_KEY:
+        return menu.GOODBYE_KEY
     if named.name == "language" and named.language != position.language:
         return menu.LANGUAGE_KEY  # a language named on any screen: choose again
     options = dict(menu.speech_keys(position, config))

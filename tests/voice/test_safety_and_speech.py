@@ -120,3 +120,13 @@ def test_at_the_language_menu_a_wrong_key_or_silence_is_said_in_every_language(
 
     said = "voice.wrong_key" if answer else "voice.no_input"
     assert all(heard.hears(said, code) for code in LANGUAGES)
+
+
+@pytest.mark.parametrize("code, words", [("en", "goodbye"), ("es", "adiós"), ("fr", "au revoir")])
+def test_saying_goodbye_ends_the_call_kindly(twilio, app, code, words):
+    caller = in_language(twilio, app, code)
+    caller.press("2")
+
+    heard = caller.say(words)
+
+    assert heard.hears("voice.goodbye", code) and heard.hangup
