@@ -31,7 +31,7 @@ TEXT_FIELDS = frozenset({"voice", "sms", "title"})
 TOP_LEVEL_KEYS = frozenset(
     {"language", "texts", "intents", "reserved", "safety_words", "readability_exempt"}
 )
-REQUIRED_META = ("code", "name", "say_voice", "say_language", "speech_language")
+REQUIRED_META = ("code", "name", "helpline_name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
 SMS_ALPHABETS = ("gsm7", "ucs2")
 

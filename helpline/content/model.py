@@ -104,6 +104,8 @@ class LanguageMeta:
     say_language: str
     speech_language: str
     sms_alphabet: str = "gsm7"
+    #: The helpline's name as said in this language, unless HELPLINE_NAME gives one.
+    helpline_name: str = ""
     max_reading_grade: float | None = None
     #: English: the hardest single sentence, and the Dale-Chall score of a whole text.
     max_sentence_grade: float | None = None
@@ -141,7 +143,15 @@ class LanguagePack:
         words = text.for_channel(channel)
         if words is None:
             words = text.voice if channel == SMS else text.sms
-        return (words or "").format_map(_Values(values))
+        return (words or "").format_map(_Values({**values, "helpline_name": self.name(values)}))
+
+    def name(self, values: Mapping[str, object]) -> str:
+        """The helpline's name in this language: the operator's (one for all languages, or one
+        per language), else the one this language's file gives."""
+        given = values.get("helpline_name")
+        if isinstance(given, Mapping):
+            given = given.get(self.code)
+        return str(given or self.meta.helpline_name)
 
 
 class _Values(dict):
