@@ -108,10 +108,13 @@ def test_a_caller_reaches_it_by_its_key_and_hears_each_piece(glossary_app):
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_a_texter_reaches_it_by_its_keyword_in_every_language(glossary_app, code):
+    from helpline.content.alphabet import to_gsm7
+
     keyword, intro, pieces = GLOSSARY[code]
     replies = " ".join(Texter(Twilio(glossary_app.test_client())).send(keyword))
 
-    assert intro in replies and all(piece in replies for piece in pieces)
+    # Spanish and French texts leave off the accents GSM-7 lacks (sms_alphabet: economy).
+    assert to_gsm7(intro) in replies and all(to_gsm7(piece) in replies for piece in pieces)
 
 
 def test_the_reports_count_it_under_its_label(glossary_app):

@@ -10,7 +10,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .alphabet import to_gsm7
 from .catalogue import Catalogue
+
+#: sms_alphabet: texts written in GSM-7 as texters write them (accents GSM-7 lacks left off).
+ECONOMY = "economy"
 
 #: The two ways a text reaches a person.
 VOICE = "voice"
@@ -143,7 +147,10 @@ class LanguagePack:
         words = text.for_channel(channel)
         if words is None:
             words = text.voice if channel == SMS else text.sms
-        return (words or "").format_map(_Values({**values, "helpline_name": self.name(values)}))
+        words = (words or "").format_map(_Values({**values, "helpline_name": self.name(values)}))
+        if channel == SMS and self.meta.sms_alphabet == ECONOMY:
+            return to_gsm7(words)
+        return words
 
     def name(self, values: Mapping[str, object]) -> str:
         """The helpline's name in this language: the operator's (one for all languages, or one

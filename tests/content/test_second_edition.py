@@ -44,8 +44,10 @@ def test_a_texter_reaches_the_faq_by_the_word_the_menu_offers(app, code):
         texter.send("FRANÇAIS")
     replies = " ".join(texter.send(FAQ_WORD[code]))
 
+    from helpline.content.model import SMS
+
     for piece in ("faq.intro", "faq.why_hard", "faq.time_cost"):
-        first_words = words.texts[piece].sms.split()[:3]
+        first_words = words.render(piece, SMS, {}).split()[:3]
         assert " ".join(first_words) in replies, (code, piece)
 
 
@@ -77,7 +79,7 @@ def test_no_other_language_says_the_english_name_of_the_helpline(app):
 
     assert not found
     said = {code: words for code, text_id, words in every_rendered_text(app)
-            if text_id == "sms.opted_out"}
+            if text_id == "welcome"}
     assert "the Second Opinion Helpline" in said["en"]
     assert "第二诊疗意见热线" in said["zh"] and "la Línea de Segunda Opinión" in said["es"]
 
@@ -87,11 +89,11 @@ def test_an_operator_names_the_helpline_once_or_per_language(settings):
 
     one = create_app({**settings, "HELPLINE_NAME": "Hope Line"})
     assert all("Hope Line" in words for _, text_id, words in every_rendered_text(one)
-               if text_id == "sms.opted_out")
+               if text_id == "welcome")
 
     per = create_app({**settings, "HELPLINE_NAME": "en=Hope Line, es=Línea Esperanza"})
     said = {code: words for code, text_id, words in every_rendered_text(per)
-            if text_id == "sms.opted_out"}
+            if text_id == "welcome"}
     assert "Hope Line" in said["en"] and "Línea Esperanza" in said["es"]
     assert "Линия второго мнения" in said["ru"]  # not named by the operator: its own name
 
@@ -103,3 +105,40 @@ def test_helpline_name_is_one_name_or_one_per_language():
     assert helpline_names("Hope Line") == "Hope Line"
     assert helpline_names("en=Hope Line,fr=Ligne Espoir") == {"en": "Hope Line",
                                                               "fr": "Ligne Espoir"}
+
+
+def test_economy_leaves_off_only_the_accents_gsm7_lacks():
+    from helpline.content.alphabet import to_gsm7
+
+    assert to_gsm7("¿Qué opinión? Línea. ARRÊT, APRÈS, À bientôt, ça, cœur, «hola» – ñü") == (
+        "¿Qué opinion? Linea. ARRET, APRES, A bientot, ca, coeur, \"hola\" - ñü")
+    assert to_gsm7("第二诊疗意见 второе мнение") == "第二诊疗意见 второе мнение"
+
+
+@pytest.mark.parametrize("code, word, name", [("es", "AYUDA", "la Linea de Segunda Opinion"),
+                                              ("fr", "AIDE", "la Ligne Deuxième Avis")])
+def test_spanish_and_french_texts_are_sent_in_gsm7_by_default(app, code, word, name):
+    from helpline.core.segments import GSM7, analyse
+
+    texter = Texter(Twilio(app.test_client()))
+    texter.send({"es": "ESPAÑOL", "fr": "FRANÇAIS"}[code])
+    for keyword in (word, "MENU", FAQ_WORD[code]):
+        replies = texter.send(keyword)
+        assert all(analyse(reply).encoding == GSM7 for reply in replies), (keyword, replies)
+    assert name in " ".join(texter.send(word))
+
+
+def test_an_operator_can_keep_the_accents(settings, content_dir):
+    from helpline import create_app
+    from helpline.core.segments import UCS2, analyse
+
+    spanish = content_dir / "es.yaml"
+    spanish.write_text(spanish.read_text(encoding="utf-8").replace(
+        "sms_alphabet: economy", "sms_alphabet: ucs2"), encoding="utf-8")
+    app = create_app({**settings, "HELPLINE_CONTENT_DIR": str(content_dir)})
+    texter = Texter(Twilio(app.test_client()))
+    texter.send("ESPAÑOL")
+
+    reply = " ".join(texter.send("AYUDA"))
+
+    assert "la Línea de Segunda Opinión" in reply and analyse(reply).encoding == UCS2
