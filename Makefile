@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# One clear line instead of pip's, when python3 is too old for the helpline.
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+  { echo "The helpline needs Python 3.11 or newer; $(PYTHON) is older or missing." \
+    "Name another: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 
 .PHONY: run test lint check-content clean requirements
 
@@ -18,12 +22,14 @@ check-content: $(VENV)/.installed ## Check scripts_content/ after an edit
 	$(BIN)/helpline content check
 
 $(VENV)/.installed: pyproject.toml
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Mapping
 from importlib import metadata
+from typing import Any
 
 import click
 from flask.cli import AppGroup, ScriptInfo
@@ -11,6 +13,7 @@ from flask.cli import AppGroup, ScriptInfo
 from .audio.commands import audio_cli
 from .content_check import content_group
 from .golive.commands import doctor_command, twilio_cli
+from .golive.prices import prices_command
 from .outbound.commands import worker_command
 from .reports.commands import report_command
 from .simulator.commands import simulate_group
@@ -101,7 +104,7 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
         raise click.ClickException(f"The helpline cannot start.\n{exc}") from None
     if production:
         if app.config["LOCAL_MODE"]:
-            click.echo(LOCAL_MODE_SENTENCE)
+            click.echo(f"The helpline runs {LOCAL_MODE}")
         from .golive.commands import serve_production
 
         serve_production(host, port, workers)  # replaces this process with gunicorn
@@ -116,17 +119,16 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
 
 
 #: Said once per `serve`, never by the other commands: they do not answer webhooks.
-LOCAL_MODE_SENTENCE = ("It runs in local mode because TWILIO_AUTH_TOKEN is not set: webhooks "
-                       "accept unsigned requests and no text is sent. Set the token before "
-                       "pointing a real number here.")
+LOCAL_MODE = ("in local mode because TWILIO_AUTH_TOKEN is not set: webhooks accept unsigned "
+              "requests and no text is sent. Set the token before pointing a real number here.")
 
 
-def banner(config, host: str, port: int) -> str:
+def banner(config: Mapping[str, Any], host: str, port: int) -> str:
     """What `serve` says as it starts, as sentences, in local mode and in production."""
     address = f"http://{host}:{port}/"
     lines = [f"The helpline is running at {address}."]
     if config["LOCAL_MODE"]:
-        lines.append(LOCAL_MODE_SENTENCE)
+        lines.append(f"It runs {LOCAL_MODE}")
     else:
         public = config.get("HELPLINE_PUBLIC_URL") or address
         lines.append(f"Every webhook must carry a Twilio signature for {public}.")
@@ -145,6 +147,7 @@ cli.add_command(simulate_group)
 cli.add_command(twilio_cli)
 cli.add_command(doctor_command)
 cli.add_command(report_command)
+cli.add_command(prices_command)
 
 
 def main() -> None:

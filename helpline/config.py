@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     # Where the helpline may send a text it starts (text-me, shares, reminders): ISO country
     # codes, comma-separated. Empty: the helpline number's country and a short default list.
     "HELPLINE_SMS_COUNTRIES": "",
+    # Alphanumeric sender ids per destination country, e.g. GB=Helpline,FR=Helpline: texts to
+    # that country show the name instead of the number (see README "Going live").
+    "HELPLINE_SMS_SENDER_IDS": "",
     # Sending limits per UTC day. A small helpline sends a few dozen texts a day: the
     # helpline-wide total stops a runaway and is not meant to be reached.
     "HELPLINE_TEXT_ME_PER_DAY": 3,
@@ -54,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_TEXTS_TO_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_PER_DAY": 1000,
+    # 1: ask Twilio's line type intelligence before the first text to a new number, and
+    # refuse landlines and VoIP numbers (each look-up is charged by Twilio).
+    "HELPLINE_LOOKUP_LINE_TYPE": "",
     "DATABASE_URL": "",
 }
 
@@ -75,6 +82,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
             settings[name] = environ[name]
     if overrides:
         settings.update(overrides)
+    for name in DEFAULTS:
+        _refuse_copied_text(name, settings[name])
     for name in INT_SETTINGS:
         value = settings[name]
         try:
@@ -103,6 +112,45 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
     settings["HELPLINE_PUBLIC_URL"] = public_url
     settings["HELPLINE_AUDIO_BASE_URL"] = str(settings["HELPLINE_AUDIO_BASE_URL"]).rstrip("/")
     return settings
+
+
+#: `NAME=value   # a note`: systemd's EnvironmentFile and docker's --env-file keep the note as
+#: part of the value. A # that starts a word after a space is taken for such a note.
+_INLINE_COMMENT = re.compile(r"\s#(\s|$)")
+
+#: Values copied from the README's example instead of replaced, with what to put instead.
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^your[-_ ][a-z_ -]*(token|sid|secret|key|password|number)$", re.IGNORECASE),
+     "your own value"),
+    (re.compile(r"^output[- ]of\b", re.IGNORECASE),
+     "the output of the command shown, not the command"),
+    (re.compile(r"^<.*>$"), "your own value, without the < >"),
+    (re.compile(r"^AC[xX]{32}$"), "your Account SID (Twilio Console > Account info)"),
+    (re.compile(r"^a-long-passphrase$"), "a passphrase of your own (four random words)"),
+    (re.compile(r"^(changeme|change-me|replace-me|todo|xxx+)$", re.IGNORECASE),
+     "your own value"),
+)
+
+
+def _refuse_copied_text(name: str, value: Any) -> None:
+    """A note after the value, or a placeholder from the README, would silently become the
+    setting: a token that never matches, a key everyone who read the README knows."""
+    if not isinstance(value, str):
+        return
+    comment = _INLINE_COMMENT.search(value)
+    if comment:
+        note = value[comment.start():].strip()
+        raise ConfigError(
+            f"{name} has a comment after its value ({note!r}). Environment files keep "
+            "everything after = as the value, so put the comment on a line of its own, "
+            "starting with #."
+        )
+    for pattern, instead in _PLACEHOLDERS:
+        if pattern.search(value.strip()):
+            raise ConfigError(
+                f"{name} is still the example from the README ({value.strip()!r}). "
+                f"Set it to {instead}."
+            )
 
 
 def requested_languages(value: str) -> tuple[list[str], bool]:

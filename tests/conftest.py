@@ -219,3 +219,27 @@ def no_phone_number_left_behind():
         if path.exists():
             leaks += _numbers_in_database(path)
     assert leaks == [], "plain phone numbers were kept:\n" + "\n".join(leaks[:20])
+
+
+@pytest.fixture(scope="session")
+def carrier_apis_session():
+    """Twilio's Messaging, Pricing and Lookups APIs (a Prism per spec, started on first use)."""
+    import os
+
+    from .carrier_apis import CarrierApis, prism_missing_reason
+
+    reason = prism_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Twilio API tests: {reason}")
+        pytest.skip(reason)
+    apis = CarrierApis()
+    yield apis
+    apis.close()
+
+
+@pytest.fixture
+def carrier_apis(carrier_apis_session):
+    carrier_apis_session.reset()
+    yield carrier_apis_session
+    carrier_apis_session.reset()

@@ -144,4 +144,5 @@ def table():
 def test_every_languages_reserved_words_work_alone_and_only_alone(table, code, kind, word):
     assert table.match(word).name == kind
     assert table.match(f" {word.lower()}. ").name == kind
-    assert table.match(f"{word} checklist later please").name != kind
+    if kind != "opt_out":  # an opt-out word may also ask to stop at the start of a sentence
+        assert table.match(f"{word} checklist later please").name != kind

@@ -207,6 +207,10 @@ def status_command(langs: tuple[str, ...], as_json: bool, strict: bool) -> None:
                 f"{status.name} ({status.language}): {status.playable} of {status.prompts} "
                 f"prompts play audio (lowest tier played: {status.min_tier}; have: {mix})."
             )
+            if status.pace is not None:
+                low, mean, high = status.pace
+                click.echo(f"  Pace: {mean:.0f} {status.pace_unit} a minute on average, "
+                           f"{low:.0f} to {high:.0f}.")
             for title, ids in (
                 ("No audio for the current words", status.missing),
                 (f"Audio below {status.min_tier} (callers hear <Say>)", status.below_tier),
@@ -214,6 +218,7 @@ def status_command(langs: tuple[str, ...], as_json: bool, strict: bool) -> None:
                 ("Recordings not built yet", status.unbuilt_recordings),
                 ("Recordings that match no prompt", status.unknown_recordings),
                 ("Unused (helpline audio build --prune deletes them)", status.orphans),
+                ("Too fast or too slow for the call (a minute)", status.off_pace),
             ):
                 if ids:
                     click.echo(f"  {title} ({len(ids)}): {', '.join(ids)}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..content.loader import Problem
 from ..content.model import Content
+from ..core.pace import MIN_UNITS_TO_JUDGE, off_pace, pace_of
 from ..core.prompts import spoken_prompts
 from .hashing import text_hash
 from .manifest import ManifestError, read_manifest
@@ -50,6 +51,12 @@ class LanguageAudioStatus:
     orphans: tuple[str, ...]
     #: Tier -> number of prompts whose current words have audio of that tier.
     tiers: Mapping[str, int] = field(default_factory=dict)
+    #: Pace of the audio files for current words, long enough to judge: (lowest, mean,
+    #: highest) per minute and its unit ("words" or, for Chinese, "characters").
+    pace: tuple[float, float, float] | None = None
+    pace_unit: str = "words"
+    #: Prompts paced outside the range the call is written for: "id (205)".
+    off_pace: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -81,6 +88,7 @@ def audio_status(
         min_tier = (pack.meta.audio_min_tier or DEFAULT_MIN_TIER).strip().lower()
         missing, below, stale, unbuilt = [], [], [], []
         tiers: Counter[str] = Counter()
+        paces, unit, off = [], "words", []
         for prompt in mine:
             entry = entries.get((code, prompt.key))
             current = (
@@ -99,6 +107,12 @@ def audio_status(
                 missing.append(prompt.key)
                 continue
             tiers[entry.tier] += 1
+            pace = pace_of(prompt.text, code, entry.duration)
+            if pace.units >= MIN_UNITS_TO_JUDGE:
+                paces.append(pace.per_minute)
+                unit = pace.unit
+                if off_pace(pace):
+                    off.append(f"{prompt.key} ({pace.per_minute:.0f})")
             if not meets_min_tier(entry.tier, min_tier):
                 below.append(prompt.key)
         orphan_files, dead = find_orphans(files_on_disk(audio_dir, [code]), entries, slots,
@@ -123,6 +137,9 @@ def audio_status(
                 unknown_recordings=tuple(unknown),
                 orphans=tuple(orphans),
                 tiers={tier: tiers[tier] for tier in reversed(TIERS) if tiers[tier]},
+                pace=(min(paces), sum(paces) / len(paces), max(paces)) if paces else None,
+                pace_unit=unit,
+                off_pace=tuple(off),
             )
         )
     return statuses
@@ -203,9 +220,9 @@ def audio_problems(
                 path, "(audio)",
                 f"{len(status.stale_recordings)} recordings are for words that have since "
                 f"changed: {_ids(status.stale_recordings)}.",
-                f"Record them again into {folder} (helpline audio script --lang "
-                f"{status.language} --todo), or delete a recording's .json file to keep it "
-                "for the new words.",
+                f"Record them again in the browser at /admin/studio/{status.language}, or "
+                f"into {folder} (helpline audio script --lang {status.language} --todo); or "
+                "delete a recording's .json file to keep it for the new words.",
                 severity="warning",
             ))
         if status.unbuilt_recordings:

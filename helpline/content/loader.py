@@ -21,7 +21,13 @@ from .model import (
     Text,
 )
 from .problems import ContentError, Problem
-from .validation import check_against_reference, check_pack, check_reference
+from .validation import (
+    check_against_reference,
+    check_pack,
+    check_reference,
+    check_reference_placeholders,
+)
+from .words import parse_words
 from .yaml_file import read_yaml
 
 #: The language every other language is compared with: it defines the set of ids.
@@ -29,7 +35,7 @@ REFERENCE_LANGUAGE = "en"
 
 TEXT_FIELDS = frozenset({"voice", "sms", "title"})
 TOP_LEVEL_KEYS = frozenset(
-    {"language", "texts", "intents", "reserved", "safety_words", "readability_exempt"}
+    {"language", "texts", "intents", "reserved", "safety_words", "words", "readability_exempt"}
 )
 REQUIRED_META = ("code", "name", "helpline_name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
@@ -252,6 +258,7 @@ def load_language(path: Path, catalogue: Catalogue,
     safety = _word_list(
         data.get("safety_words"), "safety_words", path, lines.get("safety_words", 0), problems
     )
+    words = parse_words(data.get("words"), path, lines, problems)
     exempt_raw = data.get("readability_exempt") or {}
     exempt = (
         {str(k): str(v) for k, v in exempt_raw.items()} if isinstance(exempt_raw, Mapping) else {}
@@ -267,6 +274,7 @@ def load_language(path: Path, catalogue: Catalogue,
         readability_exempt=exempt,
         path=path,
         sections=_sections(texts, catalogue),
+        words=words,
     )
 
 
@@ -328,9 +336,10 @@ def load_packs(
     reference = packs.get(REFERENCE_LANGUAGE)
     if reference is not None:
         check_reference(reference, catalogue, problems, required_texts, required_intents)
-        for code, pack in packs.items():
-            if code != REFERENCE_LANGUAGE:
-                check_against_reference(pack, reference, problems)
+        others = [pack for code, pack in packs.items() if code != REFERENCE_LANGUAGE]
+        faulty = check_reference_placeholders(reference, others, problems)
+        for pack in others:
+            check_against_reference(pack, reference, problems, faulty)
     return catalogue, {code: packs[code] for code in codes if code in packs}, problems
 
 

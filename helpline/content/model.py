@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .alphabet import to_gsm7
 from .catalogue import Catalogue
+from .words import Words
 
 #: sms_alphabet: texts written in GSM-7 as texters write them (accents GSM-7 lacks left off).
 ECONOMY = "economy"
@@ -25,6 +26,7 @@ CHANNELS = (VOICE, SMS)
 PLACEHOLDERS = frozenset(
     {
         "helpline_name",  # HELPLINE_NAME
+        "helpline_number",  # TWILIO_FROM_NUMBER, where texts come from a sender id
         "n",  # position of a piece ("Question {n} of {total}")
         "total",
         "key",  # a key to press (language menu)
@@ -46,12 +48,14 @@ REQUIRED_TEXTS = (
     "menu.main", "menu.transfer", "menu.scripts", "menu.content_keys", "menu.question_keys",
     "nav.last", "nav.first",
     "voice.wrong_key", "voice.no_input", "voice.goodbye_no_input", "voice.goodbye", "voice.error",
-    "voice.text_sent", "voice.text_opted_out", "voice.text_not_possible", "voice.text_limit",
+    "voice.text_sent", "voice.text_sent_filtered", "voice.text_opted_out",
+    "voice.text_not_possible", "voice.text_limit",
     "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
     "caregiver.not_sent", "caregiver.limit",
     "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
-    "sms.stop_footer", "sms.share_intro", "sms.share_sent", "sms.share_not_sent",
+    "sms.stop_footer", "sms.stop_footer_number", "sms.share_intro", "sms.share_sent",
+    "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
     "sms.error",
 )
@@ -133,6 +137,8 @@ class LanguagePack:
     readability_exempt: Mapping[str, str]
     path: Path
     sections: Mapping[str, Section] = field(default_factory=dict)
+    #: Opt-out phrasings, commands, spoken navigation and digits (the ``words:`` block).
+    words: Words = field(default_factory=Words)
 
     @property
     def code(self) -> str:

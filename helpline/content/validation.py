@@ -170,10 +170,71 @@ def check_reference(
             )
 
 
+def check_reference_placeholders(
+    reference: LanguagePack, others: Iterable[LanguagePack], problems: list[Problem]
+) -> set[tuple[str, str]]:
+    """Texts whose placeholders are wrong in the reference itself: reported once, against the
+    reference, instead of once per translation. Returns their (id, channel) to skip later.
+
+    Misspelt ({helpline_nam}): check_pack already reported it in the reference. Removed or
+    added: when at least two translations agree with each other and not with the reference,
+    the reference is the one to fix.
+    """
+    others = list(others)
+    faulty: set[tuple[str, str]] = set()
+    for text_id, ref_text in reference.texts.items():
+        for channel in CHANNELS:
+            ref_words = ref_text.for_channel(channel)
+            if not ref_words:
+                continue
+            try:
+                theirs = placeholders_in(ref_words)
+            except ValueError:
+                faulty.add((text_id, channel))  # a lone brace, reported by check_pack
+                continue
+            if theirs - PLACEHOLDERS:
+                faulty.add((text_id, channel))  # misspelt, reported by check_pack
+                continue
+            translated = []
+            for pack in others:
+                text = pack.texts.get(text_id)
+                words = text.for_channel(channel) if text else None
+                try:
+                    translated.append((pack, placeholders_in(words)) if words else None)
+                except ValueError:
+                    translated.append(None)
+            agreed = {frozenset(names) for item in translated if item for _, names in [item]}
+            if len([item for item in translated if item]) >= 2 and len(agreed) == 1:
+                (names,) = agreed
+                if names != theirs:
+                    faulty.add((text_id, channel))
+                    files = ", ".join(pack.path.name for pack, _ in filter(None, translated))
+                    problems.append(Problem(
+                        reference.path,
+                        f"{text_id} ({channel})",
+                        f"uses placeholders {_braces(theirs)} but every translation ({files}) "
+                        f"uses {_braces(names)}.",
+                        _reference_fix(reference.path.name, theirs, set(names)),
+                        ref_text.line,
+                    ))
+    return faulty
+
+
+def _reference_fix(name: str, theirs: set[str], translated: set[str]) -> str:
+    missing, extra = translated - theirs, theirs - translated
+    if missing and not extra:
+        return f"Put {_braces(missing)} back in {name}; every language uses the same ones."
+    if extra and not missing:
+        return f"Remove {_braces(extra)} from {name}, or add it to every translation."
+    return f"Use {_braces(translated)} in {name}, as the translations do."
+
+
 def check_against_reference(
-    pack: LanguagePack, reference: LanguagePack, problems: list[Problem]
+    pack: LanguagePack, reference: LanguagePack, problems: list[Problem],
+    skip: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """Every language has every id of the reference, with the same placeholders."""
+    """Every language has every id of the reference, with the same placeholders (except where
+    the reference itself is at fault: ``skip``)."""
     for text_id, ref_text in reference.texts.items():
         text = pack.texts.get(text_id)
         if text is None:
@@ -201,7 +262,7 @@ def check_against_reference(
                     )
                 )
                 continue
-            if not words:
+            if not words or (text_id, channel) in skip:
                 continue
             try:
                 mine, theirs = placeholders_in(words), placeholders_in(ref_words)

@@ -7,6 +7,7 @@ mobile in an allowed country, and everything else is refused before anything is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import phonenumbers
@@ -41,6 +42,10 @@ NON_GEOGRAPHIC_PREFIXES = ("+800", "+808", "+870", "+878", "+881", "+882", "+883
 #: their plans do not tell a mobile from a landline, and Twilio reports a landline on sending.
 TEXTABLE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
+#: Countries whose carriers filter texts from abroad unless sent under a registered template
+#: (China, error 30007): the helpline still sends, and tells the caller it may not arrive.
+FILTERED_REGIONS = frozenset({"CN"})
+
 # Why a destination is refused. Internal: a caller or texter never learns which.
 PLACEHOLDER = "placeholder"
 NON_GEOGRAPHIC = "non_geographic"
@@ -74,6 +79,41 @@ def parse_countries(value: str, helpline_number: str | None = None) -> frozenset
         if home:
             named.append(home)
     return allowed_regions(named)
+
+
+#: What Twilio accepts as an alphanumeric sender id: up to 11 letters, digits, spaces and
+#: ``+ - _ &``, not only digits.
+_SENDER_ID = re.compile(r"[A-Za-z0-9 +\-_&]{1,11}")
+
+
+def parse_sender_ids(value: str) -> dict[str, str]:
+    """HELPLINE_SMS_SENDER_IDS (``GB=Helpline,FR=Helpline``) as {country: sender id}.
+
+    Raises ValueError with a sentence naming the part that cannot be used.
+    """
+    found: dict[str, str] = {}
+    for part in (p.strip() for p in str(value or "").split(",")):
+        if not part:
+            continue
+        code, sep, name = (piece.strip() for piece in part.partition("="))
+        code = code.upper()
+        if not sep or code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{part!r} is not COUNTRY=NAME with an ISO country code")
+        if not _SENDER_ID.fullmatch(name) or name.replace(" ", "").isdigit():
+            raise ValueError(f"{name!r} (for {code}) is not a sender id: use 1 to 11 letters, "
+                             "digits or spaces, not only digits")
+        found[code] = name
+    return found
+
+
+def texts_filtered(e164: str | None) -> bool:
+    """Whether texts to this number are often filtered by its carriers (see FILTERED_REGIONS)."""
+    return _region(e164) in FILTERED_REGIONS
+
+
+def region_of(e164: str | None) -> str | None:
+    """The country a number belongs to, or None."""
+    return _region(e164)
 
 
 def refusal(e164: str | None, regions: frozenset[str]) -> str | None:

@@ -54,6 +54,7 @@ def deployment_values(settings: Mapping[str, object]) -> dict[str, object]:
     """Placeholder values fixed for a deployment (the same in every call)."""
     return {
         "helpline_name": helpline_names(str(settings.get("HELPLINE_NAME") or "")),
+        "helpline_number": settings.get("TWILIO_FROM_NUMBER", ""),
         "emergency_number": settings.get("HELPLINE_EMERGENCY_NUMBER", ""),
         "crisis_line": settings.get("HELPLINE_CRISIS_LINE", ""),
     }

@@ -150,19 +150,31 @@ def _setup(dry_run: bool, allow_http: bool, number: str | None) -> None:
               help="Slowest acceptable answer from /voice and /sms.")
 @click.option("--stale-minutes", default=5.0, show_default=True, type=float,
               help="How long a due text may wait before the worker counts as stopped.")
-@click.option("--no-twilio", is_flag=True, help="Skip the check of the number's webhooks.")
+@click.option("--no-twilio", is_flag=True,
+              help="Skip the checks that ask Twilio (number webhooks, US/Canada registration).")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each request made to Twilio.")
 @click.pass_context
 def doctor_command(ctx: click.Context, allow_http: bool, max_seconds: float,
-                   stale_minutes: float, no_twilio: bool) -> None:
+                   stale_minutes: float, no_twilio: bool, verbose: bool) -> None:
     """Check this deployment from the outside, as Twilio will meet it; one line per check.
 
-    Public URL, readiness, signatures, the /voice and /sms webhooks, a sample of audio, the
-    database schema, the outbox worker and the Twilio number's webhooks. Exits 1 if any fails.
+    The settings production needs, the public URL, readiness, signatures, the /voice and /sms
+    webhooks, a sample of audio, the database schema, the outbox worker, the Twilio number's
+    webhooks, and the carrier rules for texts (US/Canada registration, sender ids, China).
+    Exits 1 if any fails.
     """
     # Report a schema that is behind instead of fixing (SQLite) or refusing (PostgreSQL) it.
     ctx.meta[SKIP_START_CHECKS] = True
-    app = ctx.ensure_object(ScriptInfo).load_app()
-    with app.app_context():
+    from ..config import ConfigError
+    from .doctor import CheckResult
+
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+    except ConfigError as exc:  # the settings check, when the settings stop start-up
+        click.echo(CheckResult("settings", False, str(exc)).line())
+        click.echo("1 check(s) failed: settings. The other checks need the helpline to start.")
+        ctx.exit(1)
+    with app.app_context(), twilio_request_log(verbose):
         results = _diagnose(app, allow_http, max_seconds, stale_minutes, no_twilio)
     for result in results:
         click.echo(result.line())
@@ -177,6 +189,7 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
               no_twilio: bool) -> list:
     from ..audio.serving import audio_url, current_library
     from ..store import get_store
+    from .carriers import CarrierApi, carrier_checks, sender_of
     from .doctor import Doctor, Target
 
     config = app.config
@@ -191,11 +204,16 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
         daily_texts=int(config["HELPLINE_TEXTS_PER_DAY"]),
     )
     settings = dict(config)
+    credentials = settings.get("TWILIO_AUTH_TOKEN") or settings.get("TWILIO_API_KEY_SECRET")
     doctor = Doctor(
         target,
         store=get_store(),
         audio_files=list(current_library().files),
         audio_url=lambda path: audio_url(path, settings),
-        number_api=None if no_twilio else (lambda: NumberApi(settings)),
+        number_api=None if no_twilio or not credentials else (lambda: NumberApi(settings)),
+        settings=settings,
+        carriers=lambda: carrier_checks(
+            sender_of(settings),
+            None if no_twilio or not credentials else (lambda: CarrierApi(settings))),
     )
     return doctor.run()

@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from ..store.records import OutboxActivity
 from .health import DOCTOR_FIELD
+from .reasons import database_trouble, first_line, missing_for_production, unreachable
 from .twilio_setup import SetupError, blockers, changes, check_public_url, desired_webhooks
 
 #: TwiML verbs the helpline answers a call with; anything else means a wrong page answered.
@@ -36,9 +37,11 @@ class CheckResult:
     name: str
     ok: bool | None  # None: not applicable here, does not fail the run
     detail: str
+    warn: bool = False  # passes, but the operator must know (e.g. texts to China)
 
     def line(self) -> str:
-        status = {True: "ok", False: "FAIL", None: "skip"}[self.ok]
+        status = "warn" if self.warn and self.ok else {True: "ok", False: "FAIL",
+                                                       None: "skip"}[self.ok]
         return f"{status:<4}  {self.name:<16} {self.detail}"
 
 
@@ -163,16 +166,21 @@ class Doctor:
     def __init__(self, target: Target, *, session: requests.Session | None = None,
                  store: Any = None, audio_files: Sequence[str] = (),
                  audio_url: Callable[[str], str] | None = None,
-                 number_api: Callable[[], Any] | None = None):
+                 number_api: Callable[[], Any] | None = None,
+                 settings: Mapping[str, Any] | None = None,
+                 carriers: Callable[[], list[CheckResult]] | None = None):
         self.target = target
+        self.settings = settings
         self.http = session or requests.Session()
         self.store = store
         self.audio_files = list(audio_files)
         self.audio_url = audio_url or (lambda path: f"{target.public_url}/audio/{path}")
         self.number_api = number_api
+        self.carriers = carriers  # carrier rules for texts (carriers.py), after the others
 
     def run(self) -> list[CheckResult]:
         checks: list[tuple[str, Callable[[], CheckResult]]] = [
+            ("settings", self.settings_check),
             ("public URL", self.public_url),
             ("ready", self.ready),
             ("signatures", self.signatures),
@@ -189,7 +197,14 @@ class Doctor:
             try:
                 results.append(check())
             except Exception as exc:  # a check that breaks is a failed check, not a crash
-                results.append(CheckResult(name, False, f"check crashed: {exc!r}"))
+                results.append(CheckResult(name, False, f"the check could not run: "
+                                                        f"{first_line(exc)}"))
+        if self.carriers is not None:
+            try:
+                results.extend(self.carriers())
+            except Exception as exc:
+                results.append(CheckResult("carriers", False, f"the check could not run: "
+                                                              f"{first_line(exc)}"))
         return results
 
     # HTTP through the public URL
@@ -212,8 +227,24 @@ class Doctor:
         return response, time.perf_counter() - started
 
     def _unreachable(self, name: str, exc: Exception) -> CheckResult:
-        return CheckResult(name, False, f"{self.target.public_url} not reachable "
-                                        f"({type(exc).__name__})")
+        return CheckResult(name, False,
+                           unreachable(self.target.public_url, exc, self.target.timeout))
+
+    def _no_token(self, name: str) -> CheckResult | None:
+        """Checks that sign as Twilio does cannot run without the token: skipped, not passed
+        (the settings check fails on the missing token)."""
+        if self.target.auth_token:
+            return None
+        return CheckResult(name, None, "skipped: no token (TWILIO_AUTH_TOKEN is not set)")
+
+    def settings_check(self) -> CheckResult:
+        name = "settings"
+        if self.settings is None:
+            return CheckResult(name, None, "not checked")
+        missing = missing_for_production(self.settings)
+        if missing:
+            return CheckResult(name, False, "not set for production: " + "; ".join(missing))
+        return CheckResult(name, True, "everything production needs is set")
 
     def public_url(self) -> CheckResult:
         name = "public URL"
@@ -260,10 +291,11 @@ class Doctor:
 
     def signatures(self) -> CheckResult:
         name = "signatures"
-        if not self.target.auth_token:
-            return CheckResult(name, False, "TWILIO_AUTH_TOKEN is not set: the doctor cannot "
-                                            "sign as Twilio does, and a server without it "
-                                            "answers anyone")
+        skipped = self._no_token(name)
+        if skipped:
+            return skipped
+        if not self.target.public_url:
+            return CheckResult(name, False, "HELPLINE_PUBLIC_URL is not set")
         try:
             response, _ = self._signed_post("/voice", self._call_params(), sign=False)
         except requests.RequestException as exc:
@@ -276,6 +308,9 @@ class Doctor:
 
     def _webhook(self, name: str, path: str, params: Mapping[str, str],
                  verbs: set[str], required: set[str]) -> tuple[CheckResult, bytes]:
+        skipped = self._no_token(name)
+        if skipped:
+            return skipped, b""
         if not self.target.public_url:
             return CheckResult(name, False, "HELPLINE_PUBLIC_URL is not set"), b""
         try:
@@ -333,7 +368,7 @@ class Doctor:
             try:  # the whole file, as Twilio fetches it: prompts are a few kilobytes
                 response = self.http.get(url, timeout=self.target.timeout)
             except requests.RequestException as exc:
-                return CheckResult(name, False, f"{url} not reachable ({type(exc).__name__})")
+                return CheckResult(name, False, unreachable(url, exc, self.target.timeout))
             kind = response.headers.get("Content-Type", "")
             cache = response.headers.get("Cache-Control", "")
             if response.status_code != 200 or not response.content:
@@ -356,7 +391,7 @@ class Doctor:
         try:
             current = self.store.current_revision()
         except Exception as exc:
-            return CheckResult(name, False, f"unreachable ({type(exc).__name__})")
+            return CheckResult(name, False, database_trouble(exc))
         head = self.store.head_revision()
         if current != head:
             return CheckResult(name, False, f"schema at {current or 'none'}, this release "
@@ -372,7 +407,7 @@ class Doctor:
             with self.store.reading() as tx:
                 activity = tx.outbox.activity(now)
         except Exception as exc:
-            return CheckResult(name, False, f"outbox unreadable ({type(exc).__name__})")
+            return CheckResult(name, False, f"outbox unreadable: {database_trouble(exc)}")
         ok, detail = worker_verdict(activity, now, self.target.stale_after)
         return CheckResult(name, ok, detail)
 
@@ -384,14 +419,16 @@ class Doctor:
             with self.store.reading() as tx:
                 figures = tx.send_counts.day_figures()
         except Exception as exc:
-            return CheckResult(name, False, f"sending counts unreadable ({type(exc).__name__})")
+            return CheckResult(name, False,
+                               f"sending counts unreadable: {database_trouble(exc)}")
         ok, detail = sending_verdict(figures, self.target.daily_texts)
         return CheckResult(name, ok, detail)
 
     def number(self) -> CheckResult:
         name = "twilio number"
         if self.number_api is None:
-            return CheckResult(name, None, "not checked")
+            return CheckResult(name, None, "not checked (--no-twilio)" if self.target.auth_token
+                               else "skipped: no token (TWILIO_AUTH_TOKEN is not set)")
         try:
             api = self.number_api()
             number = api.find(self.target.phone_number)

@@ -69,7 +69,9 @@ def readiness() -> dict[str, str]:
         revision = get_store().current_revision()
     except Exception as exc:  # any driver error means the same to a load balancer
         log.warning("readiness: database unreachable: %s", exc)
-        checks["database"] = f"unreachable ({type(exc).__name__})"
+        from .reasons import database_trouble
+
+        checks["database"] = f"unreachable ({database_trouble(exc)})"
         checks["migrations"] = "unknown"
         return checks
     checks["database"] = "ok"

@@ -162,8 +162,8 @@ class NumberApi:
             return request()
         except TwilioRestException as exc:
             raise self._refused(exc.status, exc.code, exc.msg) from None
-        except (RequestException, OSError) as exc:
-            raise SetupError(f"Could not reach Twilio at {self.where} ({type(exc).__name__}). "
+        except (RequestException, OSError):
+            raise SetupError(f"Could not reach Twilio at {self.where}. "
                              "Check this machine's network connection, DNS and any outbound "
                              "proxy, then try again.") from None
         except TwilioException as exc:

@@ -9,19 +9,22 @@ attack begin.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from ..config import ConfigError
+from ..config import ConfigError, local_mode
 from ..core import destinations, phone
 from ..core.privacy import mask_number
 from ..core.send_limits import Limit, claims, configured_limits
 from ..store.transaction import Transaction
+from .line_type import refusal_for
 
 log = logging.getLogger(__name__)
 
 _EXTENSION = "helpline.sending_policy"
+STOP_FOOTER, STOP_TO_NUMBER = "sms.stop_footer", "sms.stop_footer_number"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class SendingPolicy:
 
     regions: frozenset[str]
     limits: tuple[Limit, ...]
+    #: Twilio's line type look-up (HELPLINE_LOOKUP_LINE_TYPE=1), or None when off.
+    lookup: Callable[[str], str | None] | None = None
+    #: Countries texted from an alphanumeric sender id, which cannot be replied to: texts
+    #: there say which number to send STOP to.
+    named_sender: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: dict) -> SendingPolicy:
@@ -55,7 +63,27 @@ class SendingPolicy:
                 f"HELPLINE_SMS_COUNTRIES lists {exc}, which is not a country code. Use ISO "
                 "codes separated by commas, e.g. HELPLINE_SMS_COUNTRIES=GB,IE,US."
             ) from None
-        return cls(regions, configured_limits(settings))
+        try:
+            sender_ids = destinations.parse_sender_ids(
+                str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
+        except ValueError as exc:
+            raise ConfigError(f"HELPLINE_SMS_SENDER_IDS: {exc}. Write it as "
+                              "COUNTRY=NAME pairs, e.g. GB=Helpline,FR=Helpline.") from None
+        lookup = None
+        if _is_on(settings.get("HELPLINE_LOOKUP_LINE_TYPE")) and not local_mode(settings):
+            from .line_type import LineTypeLookup
+
+            lookup = LineTypeLookup(settings)
+        named = frozenset(sender_ids) if settings.get("TWILIO_FROM_NUMBER") and not \
+            settings.get("TWILIO_MESSAGING_SERVICE_SID") else frozenset()
+        return cls(regions, configured_limits(settings), lookup, named)
+
+    def stop_footer(self, ids: list[str], destination: str) -> list[str]:
+        """``ids`` with the footer that names the helpline number where a text comes from a
+        sender id (a name cannot be replied to)."""
+        if destinations.region_of(destination) not in self.named_sender:
+            return ids
+        return [STOP_TO_NUMBER if text_id == STOP_FOOTER else text_id for text_id in ids]
 
     def destination_refusal(self, number: str) -> Refusal | None:
         reason = destinations.refusal(number, self.regions)
@@ -78,10 +106,33 @@ class SendingPolicy:
                       if not (simulated and claim.number is None)]
             rule = tx.send_counts.take(wanted)
             refused = Refusal(rule, limit=True) if rule else None
+            if refused is None and not simulated:
+                # After the limits, so an abuser cannot run up look-ups the limits would stop.
+                refused = self.line_type_refusal(tx, destination)
         if refused is not None:
             log.warning("refused a %s text to %s: %s", kind, mask_number(destination),
                         refused.rule)
         return refused
+
+
+    def line_type_refusal(self, tx: Transaction, destination: str) -> Refusal | None:
+        """Landlines and VoIP numbers, by Twilio's line type, looked up once a day a number."""
+        if self.lookup is None:
+            return None
+        kind = tx.send_counts.line_type(destination)
+        if kind is None:
+            kind = self.lookup(destination)
+            if kind is not None:
+                tx.send_counts.keep_line_type(destination, kind)
+        rule = refusal_for(kind)
+        if rule is None:
+            return None
+        tx.send_counts.count_refusal(rule)
+        return Refusal(rule, limit=False)
+
+
+def _is_on(value: object) -> bool:
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def init_app(app: Flask) -> SendingPolicy:

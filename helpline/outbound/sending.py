@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from ..core import compose, phone
+from ..core import compose, destinations, phone
 from ..core.privacy import mask_number
 from ..core.send_limits import SHARE, TEXT_ME
 from ..store import get_store
@@ -21,6 +21,8 @@ from .policy import current_policy
 log = logging.getLogger(__name__)
 
 SENT = "sent"
+#: Queued, to a country whose carriers filter such texts (China): the caller is told.
+SENT_MAY_NOT_ARRIVE = "sent_may_not_arrive"
 OPTED_OUT = "opted_out"
 NOT_POSSIBLE = "not_possible"
 INVALID = "invalid"
@@ -35,7 +37,8 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
         return NOT_POSSIBLE
     loaded = loaded_content()
     pack = loaded.content.pack(language)
-    ids = compose.text_me_ids(pack, loaded.content.catalogue, text_id)
+    ids = current_policy().stop_footer(
+        compose.text_me_ids(pack, loaded.content.catalogue, text_id), number)
     parts = compose.parts(pack, ids, loaded.values)
     with get_store().transaction() as tx:
         if tx.contacts.is_opted_out(number):
@@ -47,7 +50,7 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
         tx.outbox.enqueue(number, parts, kind="text_me", language=pack.code,
                           simulated=is_simulated())
     log.info("queued %s for %s (%d part(s))", text_id, mask_number(number), len(parts))
-    return SENT
+    return SENT_MAY_NOT_ARRIVE if destinations.texts_filtered(number) else SENT
 
 
 def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
@@ -61,7 +64,7 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
     if sender_number is None or recipient == sender_number or shared is None:
         return NOT_SENT
     pack = loaded.content.pack(language)
-    sends = [compose.parts(pack, ids, loaded.values)
+    sends = [compose.parts(pack, current_policy().stop_footer(ids, recipient), loaded.values)
              for ids in compose.share_ids(pack, shared.id)]
     with get_store().transaction() as tx:
         if tx.contacts.is_opted_out(recipient):

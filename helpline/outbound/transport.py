@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..core import destinations
 from ..core.privacy import mask_number
 
 log = logging.getLogger(__name__)
+
+#: The Twilio API domains the helpline calls: messages and numbers, A2P registrations, prices,
+#: line types.
+TWILIO_DOMAINS = ("api", "messaging", "pricing", "lookups")
 
 #: Twilio error codes with a meaning for the helpline.
 UNSUBSCRIBED = "21610"  # the recipient replied STOP to this sender
@@ -61,13 +66,17 @@ class TwilioTransport:
         self.client = Client(username, password, account_sid=account,
                              http_client=TwilioHttpClient(timeout=timeout))
         base = str(settings.get("TWILIO_API_BASE_URL") or "")
-        if base:  # a mock of Twilio's API (tests, staging)
-            self.client.api.base_url = base.rstrip("/")
+        if base:  # a mock of Twilio's APIs (tests, staging): every domain the helpline uses
+            for domain in TWILIO_DOMAINS:
+                getattr(self.client, domain).base_url = base.rstrip("/")
         self.sender = {}
         if settings.get("TWILIO_MESSAGING_SERVICE_SID"):
             self.sender["messaging_service_sid"] = str(settings["TWILIO_MESSAGING_SERVICE_SID"])
         else:
             self.sender["from_"] = str(settings.get("TWILIO_FROM_NUMBER") or "")
+        #: Alphanumeric sender ids by destination country (a messaging service keeps its own).
+        self.sender_ids = {} if "messaging_service_sid" in self.sender else \
+            destinations.parse_sender_ids(str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
         public = str(settings.get("HELPLINE_PUBLIC_URL") or "")
         self.status_callback = f"{public}/sms/status" if public else None
 
@@ -76,6 +85,9 @@ class TwilioTransport:
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
         options = dict(self.sender)
+        sender_id = self.sender_ids.get(destinations.region_of(to) or "")
+        if sender_id:
+            options["from_"] = sender_id
         if self.status_callback:
             options["status_callback"] = self.status_callback
         try:

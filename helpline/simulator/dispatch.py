@@ -188,17 +188,18 @@ def caller_numbers(content: Content, fictional: bool = False) -> list[dict[str, 
 
 def transcripts(app: Flask) -> dict[str, str]:
     """The words of every prepared audio file ("en/menu.main.1a2b.mp3" -> text), so a played
-    file can be shown as text too. Built once per app."""
-    cached = app.extensions.get(_TRANSCRIPTS)
-    if cached is not None:
-        return cached
+    file can be shown as text too. Built once per audio library (a recording kept in the
+    studio loads a new one)."""
     library = library_of(app)
+    cached = app.extensions.get(_TRANSCRIPTS)
+    if cached is not None and cached[0] is library:
+        return cached[1]
     found: dict[str, str] = {}
     for prompt in spoken_prompts(loaded_content(app).content, app.config):
         path = library.path_for(prompt.language, prompt.key, prompt.text)
         if path:
             found[path] = prompt.text
-    app.extensions[_TRANSCRIPTS] = found
+    app.extensions[_TRANSCRIPTS] = (library, found)
     return found
 
 

@@ -64,6 +64,7 @@ def page() -> ResponseReturnValue:
         "languages": dispatch.caller_numbers(current_content(),
                                              fictional=not config.get("LOCAL_MODE")),
         "helplineNumber": dispatch.helpline_number(config),
+        "standInNumber": not config.get("TWILIO_FROM_NUMBER"),
         "localMode": bool(config.get("LOCAL_MODE")),
         "api": {name: url_for(f"simulator.{name}") for name in ("voice", "sms", "outbox")},
     }

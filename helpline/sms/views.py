@@ -112,6 +112,8 @@ def incoming_text():
         with store.transaction() as tx:
             tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
         log.info("opt-out from %s", mask_number(number))
+        if intent.urgent:  # "stop texting me, I can't breathe": the urgent-care text too
+            return _reply(language, [*_safety_ids(), *([] if opted_out else ["sms.opted_out"])])
         return _silence() if opted_out else _reply(language, ["sms.opted_out"])
     if intent.name == "opt_in":
         with store.transaction() as tx:
@@ -129,10 +131,7 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         with get_store().transaction() as tx:
             tx.contacts.set_language(number, intent.language)
     if intent.name == "safety":
-        ids = ["sms.safety"]
-        if current_app.config.get("HELPLINE_CRISIS_LINE"):
-            ids.append("sms.crisis_line")
-        return _reply(language, ids)
+        return _reply(language, _safety_ids())
     if intent.name == "share":
         outcome = sending.share_with_caregiver(number, intent.argument, language)
         return _reply(language, [SHARE_TEXTED[outcome]])
@@ -144,6 +143,13 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
     content = setup.content
     return _reply(language, compose.reply_ids(content.pack(language), content.catalogue,
                                               intent.name))
+
+
+def _safety_ids() -> list[str]:
+    ids = ["sms.safety"]
+    if current_app.config.get("HELPLINE_CRISIS_LINE"):
+        ids.append("sms.crisis_line")
+    return ids
 
 
 @bp.post("/status")

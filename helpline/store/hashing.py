@@ -145,10 +145,19 @@ def resolve_secret_key(configured: str | None, instance_dir: Path, *, local: boo
             )
         return key
     if not local:
+        generated = Path(instance_dir) / KEY_FILE
+        if generated.exists():
+            how = (f"Local mode already generated one in {generated}: to keep the records made "
+                   "with it, set HELPLINE_SECRET_KEY to the line in that file (for example "
+                   f"HELPLINE_SECRET_KEY=$(cat {generated})), then keep the file apart from "
+                   "database backups.")
+        else:
+            how = (f"Generate one with: {_GENERATE_HINT} and keep it apart from database "
+                   "backups. (If you tried the helpline in local mode elsewhere, use the key it "
+                   f"generated in that instance folder's {KEY_FILE} instead.)")
         raise SecretKeyError(
             "HELPLINE_SECRET_KEY is not set. In production it is required: phone numbers are "
-            "stored as keyed hashes, and every instance must use the same key. Generate one "
-            f"with: {_GENERATE_HINT} and keep it apart from database backups."
+            f"stored as keyed hashes, and every instance must use the same key. {how}"
         )
     return load_or_create_key(instance_dir)
 

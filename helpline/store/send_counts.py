@@ -17,6 +17,8 @@ from .models import SendCount, utcnow
 from .topic import Topic
 
 REFUSED = "refused:"
+#: The rule a remembered line type is kept under (``line_type:mobile``).
+LINE_TYPE = "line_type:"
 
 
 class SendCounts(Topic):
@@ -52,6 +54,23 @@ class SendCounts(Topic):
                 SendCount.day == day, SendCount.key.like(f"{day}|%"))
         ).all()
         return {rule: count for rule, count in rows}
+
+    def line_type(self, number: str, now: datetime | None = None) -> str | None:
+        """The line type looked up for ``number`` today, if it was (under any current key)."""
+        day = (now or utcnow()).date().isoformat()
+        keys = self._hasher.candidates_for(f"line-type|{day}", number)
+        rule = self._session.scalar(select(SendCount.rule).where(SendCount.key.in_(keys)))
+        return rule.removeprefix(LINE_TYPE) if rule else None
+
+    def keep_line_type(self, number: str, kind: str, now: datetime | None = None) -> None:
+        """Remember today's look-up under a day-salted keyed hash: dropped with the day's
+        counts, and matching no other table's hash, like the counts themselves."""
+        day = (now or utcnow()).date().isoformat()
+        key = self._hasher.candidates_for(f"line-type|{day}", number)[0]
+        rule = (LINE_TYPE + kind)[:48]
+        insert = self._insert(SendCount).values(key=key, day=day, rule=rule, count=1)
+        self._session.execute(insert.on_conflict_do_update(
+            index_elements=[SendCount.key], set_={"rule": rule}))
 
     def expire(self, now: datetime) -> int:
         """Drop the counts of days before yesterday: no limit looks further back."""

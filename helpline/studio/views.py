@@ -29,11 +29,11 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..audio import serving
+from ..core.pace import MAX_SECONDS, allowed_seconds, seconds_at_pace
 from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
 from .overview import overview
-from .pace import MAX_SECONDS, allowed_seconds
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ def language_page(language: str) -> ResponseReturnValue:
         "worklet": url_for("studio.static", filename="capture-worklet.js"),
         "maxSeconds": MAX_SECONDS,
     }
-    lengths = {row.key: allowed_seconds(row.text, language) for row in view.rows}
+    lengths = {row.key: (*allowed_seconds(row.text, language),
+                         seconds_at_pace(row.text, language)) for row in view.rows}
     return render_template("studio/language.html", view=view, settings=settings,
                            lengths=lengths, audio_url=_audio_url)
 
@@ -173,15 +174,20 @@ def keep_take(language: str) -> ResponseReturnValue:
     try:
         saved = save_take(content, current_app.config, language, key, data, reader=reader,
                           expected_hash=request.args.get("text") or None)
-    except NotAPrompt as exc:
+    except NotAPrompt as exc:  # the language and id are unknown: not logged as they came
         return _refuse(str(exc), 404)
     except TakeRefused as exc:
-        log.info("studio: take for %s/%s refused: %s", language[:20], key[:80], exc)
+        log.info("studio: take for %s/%s refused: %s", language, key, exc)
         return _refuse(str(exc), 422)
     except SaveFailed as exc:
         log.error("studio: take for %s/%s kept but not built: %s", language, key, exc)
         return _refuse(f"The recording was saved but its phone file could not be made: {exc}",
                        500)
+    except OSError as exc:
+        folder = current_app.config["HELPLINE_AUDIO_DIR"]
+        log.error("studio: take for %s/%s not saved: %s", language, key, exc)
+        return _refuse(f"The recording could not be saved ({exc.strerror or exc}). The helpline "
+                       f"must be able to write to its audio folder, {folder}.", 500)
     library = serving.reload(current_app._get_current_object())  # type: ignore[attr-defined]
     view = overview(content, current_app.config, library, language)
     row = next(row for row in view.rows if row.key == saved.prompt.key)

@@ -38,6 +38,7 @@ MAX_SPEECH = 300
 
 #: What a caller hears after asking for a text, by the outbound outcome.
 TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.text_opted_out",
+                  sending.SENT_MAY_NOT_ARRIVE: "voice.text_sent_filtered",
                   sending.NOT_POSSIBLE: "voice.text_not_possible",
                   sending.LIMIT: "voice.text_limit"}
 SHARE_SPOKEN = {sending.SENT: "caregiver.sent", sending.INVALID: "caregiver.invalid",

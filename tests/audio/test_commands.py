@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from helpline.audio.commands import audio_cli
 
@@ -94,8 +95,24 @@ def test_script_todo_leaves_out_what_is_recorded_and_csv_is_machine_readable(
     assert len(rows) == 7
 
 
-def kit_tone():
+def kit_tone(seconds: float = 1.0):
     import numpy as np
 
-    t = np.arange(22050) / 22050
+    t = np.arange(int(22050 * seconds)) / 22050
     return 0.3 * np.sin(2 * np.pi * 220 * t)
+
+
+def test_status_gives_the_pace_and_flags_a_prompt_read_too_fast(copy_built, kit):
+    content_dir, audio_dir = copy_built
+    kit.edit_voice(content_dir, "For ten questions to ask, press 3.",
+                   "For the ten questions to ask your doctor at the review, please press 3.")
+    # Thirteen words in a second and a half: 520 words a minute, far too fast to follow.
+    kit.write_wav(audio_dir / "recorded" / "en" / "menu.main.wav",
+                  kit_tone(seconds=1.5), 22050)
+    kit.build(content_dir, audio_dir)
+
+    result = invoke(kit.make_app(content_dir, audio_dir), "status")
+
+    pace = re.search(r"Pace: (\d+) words a minute on average", result.output)
+    assert pace and int(pace.group(1)) > 400  # the only prompt long enough to judge
+    assert "Too fast or too slow for the call (a minute) (1): menu.main (" in result.output

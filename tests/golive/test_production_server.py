@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -126,6 +127,10 @@ def test_it_answers_a_signed_call_and_text_and_masks_numbers_in_its_access_log(p
                                     "From": CALLER, "To": "+15005550006", "Body": "CHECKLIST",
                                     "NumMedia": "0"})
     forged = production.post("/voice", call(0), signed=False)
+    # A malformed request gunicorn refuses itself: its own warning line must be masked too.
+    with socket.create_connection(("127.0.0.1", production.port), timeout=5) as raw:
+        raw.sendall(f"GARBAGE {CAREGIVER_DIGITS}\r\n\r\n".encode())
+        refused_raw = raw.recv(64)
     # A graceful reload (systemctl reload): new workers, and no call refused meanwhile.
     production.process.send_signal(signal.SIGHUP)
     deadline = time.monotonic() + 60
@@ -139,6 +144,7 @@ def test_it_answers_a_signed_call_and_text_and_masks_numbers_in_its_access_log(p
     messages = ET.fromstring(text.content).findall("Message")
     assert messages and all(m.text for m in messages)
     assert forged.status_code == 403
+    assert refused_raw.startswith(b"HTTP/1.1 400")
     assert after_reload == [200] * 5
     assert production.stop() == 0
     log = production.log()
@@ -147,5 +153,6 @@ def test_it_answers_a_signed_call_and_text_and_masks_numbers_in_its_access_log(p
     assert re.search(r'"POST /voice/step\?[^"]*&t=[\w-]+ HTTP/1.1" 200 ', log)
     assert re.search(r'"POST /sms HTTP/1.1" 200 ', log)
     assert '"POST /voice HTTP/1.1" 403 ' in log
+    assert "Invalid HTTP request line: 'GARBAGE [" in log
     assert CAREGIVER_DIGITS not in log and CAREGIVER_DIGITS[1:] not in log
     assert _PLAIN_NUMBER.findall(log) == []

@@ -231,3 +231,25 @@ def test_the_outbox_refuses_an_after_that_is_not_a_message_id(operator_client, a
 
     assert answer.status_code == 400
     assert answer.get_json()["error"] == "after must be a message id"
+
+
+@pytest.mark.parametrize(("from_number", "heading", "note"), [
+    ("", "Calling the helpline on +15005550006", "A stand-in for the helpline's number"),
+    ("+14155550100", "Calling the helpline on +14155550100", "Your Twilio number"),
+])
+def test_the_heading_says_which_number_is_called(module_settings, from_number, heading, note):
+    client = create_app({**module_settings, "TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": "",
+                         "HELPLINE_PUBLIC_URL": "", "TWILIO_FROM_NUMBER": from_number,
+                         "HELPLINE_LOCAL_MODE": "1"}).test_client()
+
+    import re
+
+    page = client.get("/simulator").data.decode()
+
+    def text_of(pattern: str) -> str:
+        match = re.search(pattern + r">(.*?)</", page, re.DOTALL)
+        assert match, pattern
+        return " ".join(match.group(1).split())
+
+    assert text_of(r'<h2 id="phone-title"') == heading
+    assert text_of(r'<p class="number-note"').startswith(note)

@@ -155,3 +155,31 @@ def test_it_texts_checklist_and_shows_each_numbered_part(page, live_helpline):
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_role("button", name="Key 5")).to_be_visible()
     screenshot(page, "simulator-phone-width.png")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844), (360, 640)],
+                         ids=["laptop-1280x800", "phone-390x844", "small-phone-360x640"])
+def test_the_call_button_is_in_view_without_scrolling(browser, live_helpline, width, height):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        http_credentials={"username": "operator", "password": ADMIN_PASSWORD},
+        viewport={"width": width, "height": height}, is_mobile=width < 800)
+    try:
+        page = context.new_page()
+        page.goto(live_helpline.url + "/simulator")
+        call = page.get_by_role("button", name="Call", exact=True)
+        expect(call).to_be_enabled()
+
+        box = call.bounding_box()
+        assert page.evaluate("window.scrollY") == 0
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+        heading = page.get_by_role("heading", level=2).first
+        number = live_helpline.app.config["TWILIO_FROM_NUMBER"]
+        expect(heading).to_have_text(f"Calling the helpline on {number}")
+        heading_box = heading.bounding_box()
+        assert heading_box is not None and heading_box["y"] + heading_box["height"] <= height
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"simulator-{width}x{height}.png"))
+    finally:
+        context.close()

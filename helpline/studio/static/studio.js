@@ -41,14 +41,19 @@
     item.setAttribute("aria-current", "true");
     els.number.textContent = item.dataset.number;
     els.text.textContent = item.querySelector(".text").textContent;
-    const source = item.querySelector(".source").textContent;
-    const state = item.querySelector(".state").textContent;
-    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · a take of about ` +
-      `${item.dataset.shortest}-${item.dataset.longest} s`;
+    describe(item);
     document.body.dataset.prompt = item.dataset.key;
     clearTake();
     say("");
     item.scrollIntoView({block: "nearest"});
+  }
+
+  function describe(item) {
+    const source = item.querySelector(".source").textContent;
+    const state = item.querySelector(".state").textContent;
+    els.facts.textContent = `${item.dataset.key} · ${source} · ${state} · about ` +
+      `${item.dataset.paced} s at the call's pace (a take of ${item.dataset.shortest}-` +
+      `${item.dataset.longest} s is taken)`;
   }
 
   function clearTake() {
@@ -245,8 +250,10 @@
       player.src = data.audio;
     }
     els.progress.textContent = data.progress;
-    say(`Kept: ${data.seconds} s, ${data.pace.label}. Calls play it from now on. ` +
-        "Press N for the next prompt.", "ok");
+    describe(item);
+    say(`Kept: ${data.seconds} s, ${data.pace.label}; recorded at ` +
+        `${Math.round(data.recorded_loudness)} LUFS, evened out to ${data.loudness}. ` +
+        "Calls play it from now on. Press N for the next prompt.", "ok");
     setResult("kept");
   }
 
@@ -262,7 +269,10 @@
   els.next.addEventListener("click", () => show(current + 1));
   els.previous.addEventListener("click", () => show(current - 1));
   prompts.forEach((item, index) => {
-    item.querySelector(".choose").addEventListener("click", () => show(index));
+    item.querySelector(".choose").addEventListener("click", () => {
+      show(index);
+      document.getElementById("booth").scrollIntoView({block: "start"});
+    });
   });
   els.reader.value = localStorage.getItem(READER_KEY) || "";
   els.reader.addEventListener("change", () => {

@@ -22,6 +22,11 @@ TARGET_CPM = (200, 230)
 FASTEST_SHARE, SLOWEST_SHARE = 1.8, 0.45
 #: Seconds of slack on the allowed length: a short prompt's pace varies most.
 SLACK_SECONDS = 1.5
+#: ``helpline audio status`` flags a built prompt paced outside this share of the target
+#: (wider than the target itself: one sentence's pace varies more than a whole call's) ...
+FLAG_SHARE = (0.85, 1.12)
+#: ... once it holds enough words for its pace to mean something ("Question 3 of 10" does not).
+MIN_UNITS_TO_JUDGE = 8
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -55,9 +60,23 @@ def units_of(text: str, language: str) -> tuple[int, str, tuple[int, int]]:
     return max(1, len(words)), "words", TARGET_WPM
 
 
+def off_pace(pace: Pace) -> bool:
+    """Too fast or too slow for the call, on enough words to tell."""
+    low, high = pace.target
+    return pace.units >= MIN_UNITS_TO_JUDGE and not (
+        low * FLAG_SHARE[0] <= pace.per_minute <= high * FLAG_SHARE[1])
+
+
 def pace_of(text: str, language: str, seconds: float) -> Pace:
     units, unit, target = units_of(text, language)
     return Pace(units, unit, units * 60.0 / max(seconds, 1e-3), target)
+
+
+def seconds_at_pace(text: str, language: str) -> float:
+    """How long the words take read at the middle of the call's pace (whole seconds from 10)."""
+    units, _, (low, high) = units_of(text, language)
+    seconds = units * 60.0 / ((low + high) / 2)
+    return round(seconds) if seconds >= 10 else round(seconds, 1)
 
 
 def allowed_seconds(text: str, language: str) -> tuple[float, float]:
