@@ -142,3 +142,110 @@ def test_an_operator_can_keep_the_accents(settings, content_dir):
     reply = " ".join(texter.send("AYUDA"))
 
     assert "la Línea de Segunda Opinión" in reply and analyse(reply).encoding == UCS2
+
+
+def replies(app, *messages):
+    texter = Texter(Twilio(app.test_client()))
+    return [" ".join(texter.send(message)) for message in messages]
+
+
+def sms(app, code, text_id):
+    from helpline.content.model import SMS
+
+    return pack(app, code).render(text_id, SMS, {})
+
+
+@pytest.mark.parametrize("code, words", [
+    ("en", "second opinion"), ("es", "segunda opinión"), ("fr", "deuxième avis"),
+    ("zh", "第二意见"), ("ru", "второе мнение"), ("ar", "رأي ثاني")])
+def test_second_opinion_in_each_language_is_understood(app, code, words):
+    (reply,) = replies(app, words)
+
+    assert reply.startswith(sms(app, code, "scripts.intro")[:20]), reply
+
+
+def test_calma_keeps_a_spanish_texter_in_spanish(app):
+    _, reply = replies(app, "ESPAÑOL", "calma")
+
+    assert reply.startswith("FRASE 3 - La forma calmada")
+
+
+def test_fin_from_a_spanish_texter_is_answered_in_spanish(app):
+    _, reply = replies(app, "ESPAÑOL", "FIN")
+
+    assert reply == sms(app, "es", "sms.opted_out")
+
+
+@pytest.mark.parametrize("code, word", [("en", "caregiver"), ("es", "cuidador"),
+                                        ("fr", "aidant")])
+def test_caregiver_words_lead_to_the_caregiver_share(app, code, word):
+    (reply,) = replies(app, word)
+
+    assert reply == sms(app, code, "sms.share_invalid")  # how to send the questions to them
+
+
+@pytest.mark.parametrize("code, text_id, present, absent", [
+    ("en", "checklist.imaging", "P E T", " PET,"),
+    ("en", "menu.main", "press the star key", "press star."),
+    ("en", "nav.last", "To hear it again, press 1", "next one"),
+    ("en", "questions.intro", "press 9 and we will text it to you", "text them to you"),
+    ("en", "support.while_deciding", "You can ask for care", "right now"),
+    ("en", "questions.q02", "blood cancers", "how big"),
+    ("en", "welcome", "A second opinion is when another doctor looks at your case", "Hello"),
+    ("zh", "support.while_deciding", "缓和医疗", "姑息治疗"),
+    ("zh", "scripts.emotional", "您能帮我再请一位医生看看吗", "帮我听取"),
+    ("es", "support.opinions_match", "no fue en vano", "igual cumplió su función"),
+    ("fr", "scripts.calm", "Je tiens à bien les comprendre", "Je veux bien les comprendre"),
+    ("fr", "scripts.emotional", "Pourriez-vous m'aider", "Voulez-vous bien"),
+    ("fr", "international.specialties", "R C P", "qu'on appelle M D T."),
+    ("ru", "international.specialties", "консилиум", "проводит эм-ди-ти"),
+    ("ru", "international.records", "Это можете сделать вы сами", "Это можете быть вы"),
+    ("ru", "safety", "пожалуйста", "сейчас же"),
+    ("ar", "scripts.direct", "إلى طبيب آخر؟", "ملفاتي الطبية إليه"),
+    ("ar", "menu.main", "الرقم 1", "اضغط"),
+])
+def test_each_finding_is_fixed_where_a_caller_hears_it(app, code, text_id, present, absent):
+    from helpline.content.model import VOICE
+
+    words = pack(app, code).render(text_id, VOICE, {})
+
+    assert present in words and absent not in words
+
+
+@pytest.mark.parametrize("code", ["es", "ru"])
+def test_china_texts_carry_no_chinese_characters_in_other_languages(app, code):
+    import re
+
+    for text_id in ("international.specialties", "international.records"):
+        assert not re.search(r"[\u4e00-\u9fff]", sms(app, code, text_id))
+
+
+def test_welcome_and_safety_are_short():
+    from helpline.content.loader import load_content
+    from helpline.core.readability import words
+
+    from ..test_catalogue import REPO
+
+    content = load_content(REPO / "scripts_content", ["en"])
+    english = content.pack("en")
+    said = english.texts["welcome"].voice + " " + english.texts["safety"].voice
+    assert len(words(said)) <= 40  # with the main menu, about 55 words are the budget
+
+
+#: Amazon Polly voices as Amazon's voice table (and Twilio's <Say> page) pair them with a
+#: language: Hala speaks ar-AE (arb is Zeina's, a standard voice); Tatyana is standard only,
+#: Polly has no neural Russian voice.
+POLLY = {"Polly.Joanna-Neural": "en-US", "Polly.Zhiyu-Neural": "cmn-CN",
+         "Polly.Lupe-Neural": "es-US", "Polly.Hala-Neural": "ar-AE", "Polly.Tatyana": "ru-RU",
+         "Polly.Lea-Neural": "fr-FR"}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_each_voice_speaks_its_documented_language_and_speech_has_a_region(app, code):
+    meta = pack(app, code).meta
+
+    assert POLLY[meta.say_voice] == meta.say_language
+    # Twilio refuses a bare language for speech (error 13512: "en" is invalid, "en-US" valid).
+    assert "-" in meta.speech_language
+    if code == "ar":
+        assert meta.speech_language == meta.say_language  # the same Arabic heard and spoken
