@@ -24,7 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "TWILIO_MESSAGING_SERVICE_SID": "",
     # Where the Twilio REST API is reached; only changed to point at a mock of it in tests.
     "TWILIO_API_BASE_URL": "",
-    "HELPLINE_NAME": "the Second Opinion Helpline",
+    # Empty: each language says its own name (language: helpline_name: in its content file).
+    "HELPLINE_NAME": "",
     "HELPLINE_PUBLIC_URL": "",
     "HELPLINE_LANGUAGES": "",
     "HELPLINE_CONTENT_DIR": str(PROJECT_ROOT / "scripts_content"),

@@ -30,112 +30,118 @@ REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "zh", "es", "ar", "ru", "fr"]
 
 #: The new section as each language writes it: its keyword, an intro and three pieces.
-FAQ = {
-    "en": ("FAQ", "Here are things people ask us.", ["Will my doctor mind?", "Is a matching "
-           "opinion a waste?", "What if the opinions differ?"]),
-    "zh": ("常见问题", "大家常问的问题。",
-           ["医生会不高兴吗？", "意见一样是不是白问了？", "意见不同怎么办？"]),
-    "es": ("PREGUNTAS FRECUENTES", "Preguntas que la gente hace a menudo.",
-           ["¿Se molestará mi médico?", "¿Es inútil una opinión igual?",
-            "¿Y si las opiniones son distintas?"]),
-    "ar": ("أسئلة شائعة", "أسئلة يسألها الناس كثيرا.",
-           ["هل سيغضب طبيبي؟", "هل الرأي المطابق مضيعة؟", "ماذا لو اختلفت الآراء؟"]),
-    "ru": ("ЧАСТЫЕ ВОПРОСЫ", "Вопросы, которые часто задают.", ["Врач обидится?",
-           "Совпавшее мнение бесполезно?", "А если мнения разные?"]),
-    "fr": ("QUESTIONS FREQUENTES", "Les questions que l'on pose souvent.",
-           ["Mon médecin sera-t-il vexé ?", "Un avis identique est-il inutile ?",
-            "Et si les avis diffèrent ?"]),
+GLOSSARY = {
+    "en": ("GLOSSARY", "Here are words you may hear.", ["A biopsy takes a small piece of "
+           "tissue.", "A scan makes a picture of the inside of the body.", "A trial tests a new "
+           "treatment."]),
+    "zh": ("词语解释", "您可能会听到的词。",
+           ["活检是取一小块组织。", "扫描是给身体内部拍照。", "临床试验是在测试新的治疗。"]),
+    "es": ("GLOSARIO", "Palabras que quizás escuche.",
+           ["Una biopsia toma un trocito de tejido.", "Un estudio de imagen fotografía el cuerpo.",
+            "Un ensayo prueba un tratamiento nuevo."]),
+    "ar": ("مصطلحات", "كلمات قد تسمعها.",
+           ["الخزعة قطعة صغيرة من النسيج.", "الأشعة صورة لداخل الجسم.",
+            "التجربة تختبر علاجا جديدا."]),
+    "ru": ("СЛОВАРЬ", "Слова, которые вы можете услышать.", ["Биопсия - это кусочек ткани.",
+           "Снимок показывает тело изнутри.", "Исследование проверяет новое лечение."]),
+    "fr": ("GLOSSAIRE", "Des mots que vous entendrez peut-être.",
+           ["Une biopsie prélève un peu de tissu.", "Une image montre l'intérieur du corps.",
+            "Un essai teste un nouveau traitement."]),
 }
 
 
-def add_faq_section(content_dir: Path) -> None:
+def add_glossary_section(content_dir: Path) -> None:
     """What an operator would do: a catalogue entry and the words in every language file."""
     catalogue = yaml.safe_load((content_dir / "catalogue.yaml").read_text(encoding="utf-8"))
-    catalogue["sections"]["faq"] = {"key": 6, "position": "nav.part",
-                                    "report": "Questions people ask"}
+    catalogue["sections"]["glossary"] = {"key": 7, "position": "nav.part",
+                                         "report": "Words explained"}
     (content_dir / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True),
                                                 encoding="utf-8")
-    for code, (keyword, intro, pieces) in FAQ.items():
+    for code, (keyword, intro, pieces) in GLOSSARY.items():
         path = content_dir / f"{code}.yaml"
         text = path.read_text(encoding="utf-8")
         # Plain text edits, as a person would make them: a block under texts: and a line
         # under intents:.
         block = "\n".join(
-            ["  faq:", f"    intro: {json.dumps(intro, ensure_ascii=False)}"]
+            ["  glossary:", f"    intro: {json.dumps(intro, ensure_ascii=False)}"]
             + [f"    q{n}: {json.dumps(piece, ensure_ascii=False)}"
                for n, piece in enumerate(pieces, start=1)]) + "\n"
         text = text.replace("\ntexts:\n", "\ntexts:\n" + block, 1)
-        text = text.replace("\nintents:\n", f"\nintents:\n  faq: [{keyword}]\n", 1)
-        assert "  faq:" in text and f"faq: [{keyword}]" in text
+        text = text.replace("\nintents:\n", f"\nintents:\n  glossary: [{keyword}]\n", 1)
+        assert "  glossary:" in text and f"glossary: [{keyword}]" in text
         path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def faq_content(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("faq") / "scripts_content"
+def glossary_content(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("glossary") / "scripts_content"
     shutil.copytree(REPO / "scripts_content", target)
-    add_faq_section(target)
+    add_glossary_section(target)
     return target
 
 
 @pytest.fixture
-def faq_app(settings, faq_content):
-    return create_app({**settings, "HELPLINE_CONTENT_DIR": str(faq_content)})
+def glossary_app(settings, glossary_content):
+    return create_app({**settings, "HELPLINE_CONTENT_DIR": str(glossary_content)})
 
 
-def test_content_check_accepts_the_new_section_and_measures_its_texts(faq_content):
-    result = check_content(faq_content, LANGUAGES)
+def test_content_check_accepts_the_new_section_and_measures_its_texts(glossary_content):
+    result = check_content(glossary_content, LANGUAGES)
 
     assert result.ok, [str(p) for r in result.languages for p in r.problems]
     for report in result.languages:
         measured = {row.id for row in report.texts}
-        assert {"faq.intro", "faq.q1", "faq.q2", "faq.q3"} <= measured, report.code
+        pieces = {"glossary.intro", "glossary.q1", "glossary.q2", "glossary.q3"}
+        assert pieces <= measured, report.code
 
 
-def test_a_caller_reaches_it_by_its_key_and_hears_each_piece(faq_app):
-    caller = Caller(Twilio(faq_app.test_client()), faq_app)
+def test_a_caller_reaches_it_by_its_key_and_hears_each_piece(glossary_app):
+    caller = Caller(Twilio(glossary_app.test_client()), glossary_app)
     caller.dial()
     caller.press("1")  # English
 
-    first = caller.press("6")
-    assert first.hears("faq.intro") and first.hears("faq.q1")
+    first = caller.press("7")
+    assert first.hears("glossary.intro") and first.hears("glossary.q1")
     assert first.hears("nav.part", n=1, total=3)
-    assert caller.press("2").hears("faq.q2")
+    assert caller.press("2").hears("glossary.q2")
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_a_texter_reaches_it_by_its_keyword_in_every_language(faq_app, code):
-    keyword, intro, pieces = FAQ[code]
-    replies = " ".join(Texter(Twilio(faq_app.test_client())).send(keyword))
+def test_a_texter_reaches_it_by_its_keyword_in_every_language(glossary_app, code):
+    from helpline.content.alphabet import to_gsm7
 
-    assert intro in replies and all(piece in replies for piece in pieces)
+    keyword, intro, pieces = GLOSSARY[code]
+    replies = " ".join(Texter(Twilio(glossary_app.test_client())).send(keyword))
+
+    # Spanish and French texts leave off the accents GSM-7 lacks (sms_alphabet: economy).
+    assert to_gsm7(intro) in replies and all(to_gsm7(piece) in replies for piece in pieces)
 
 
-def test_the_reports_count_it_under_its_label(faq_app):
-    client = faq_app.test_client()
+def test_the_reports_count_it_under_its_label(glossary_app):
+    client = glossary_app.test_client()
     for _ in range(2):
-        caller = Caller(Twilio(client), faq_app)
+        caller = Caller(Twilio(client), glossary_app)
         caller.dial()
         caller.press("1")
-        caller.press("6")
-    Texter(Twilio(client)).send("FAQ")
-    recorder(faq_app).flush()
+        caller.press("7")
+    Texter(Twilio(client)).send("GLOSSARY")
+    recorder(glossary_app).flush()
 
     today = datetime.now(UTC).date()
-    with faq_app.app_context():
+    with glossary_app.app_context():
         report = build_report(get_store(), current_content(), today, today)
 
     reached = {f.label: f.value for f in report.section("content_reached").figures}
     asked = {f.label: f.value for f in report.section("sms_requests").figures}
-    assert reached["Questions people ask"] == 2
-    assert asked["Questions people ask"] == 1
+    assert reached["Words explained"] == 2
+    assert asked["Words explained"] == 1
 
 
-def test_the_menu_graph_walk_hears_every_new_piece(faq_content):
-    content = load_content(faq_content, ["en"])
+def test_the_menu_graph_walk_hears_every_new_piece(glossary_content):
+    content = load_content(glossary_content, ["en"])
     config = replace(menu.MenuConfig.for_content(content), languages=("en", "es"))
 
     heard, steps = walk(config)
 
-    assert {"faq.intro", "faq.q1", "faq.q2", "faq.q3"} <= heard
-    assert any(step.listen and step.listen.screen == "faq" for step in steps)
+    assert {"glossary.intro", "glossary.q1", "glossary.q2", "glossary.q3"} <= heard
+    assert any(step.listen and step.listen.screen == "glossary" for step in steps)

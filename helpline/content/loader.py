@@ -40,9 +40,9 @@ TOP_LEVEL_KEYS = frozenset(
     {"language", "texts", "intents", "reserved", "opt_out_phrases", "spoken_digits",
      "safety_words", "readability_exempt"}
 )
-REQUIRED_META = ("code", "name", "say_voice", "say_language", "speech_language")
+REQUIRED_META = ("code", "name", "helpline_name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
-SMS_ALPHABETS = ("gsm7", "ucs2")
+SMS_ALPHABETS = ("gsm7", "ucs2", "economy")
 
 
 # --- building a language pack ------------------------------------------------------------------
@@ -168,7 +168,8 @@ def _meta(data: Mapping[str, Any], path: Path, lines: dict[str, int], problems: 
                 path,
                 "language.sms_alphabet",
                 f"is {alphabet!r}.",
-                "Use gsm7 (Latin languages) or ucs2 (Chinese, Arabic, Russian, ...).",
+                "Use gsm7 (English), economy (Spanish, French: accents GSM-7 lacks left off, as "
+                "texters write) or ucs2 (any letter, three times the cost).",
                 lines.get("language.sms_alphabet", line),
             )
         )

@@ -10,7 +10,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .alphabet import to_gsm7
 from .catalogue import Catalogue
+
+#: sms_alphabet: texts written in GSM-7 as texters write them (accents GSM-7 lacks left off).
+ECONOMY = "economy"
 
 #: The two ways a text reaches a person.
 VOICE = "voice"
@@ -108,6 +112,8 @@ class LanguageMeta:
     say_language: str
     speech_language: str
     sms_alphabet: str = "gsm7"
+    #: The helpline's name as said in this language, unless HELPLINE_NAME gives one.
+    helpline_name: str = ""
     max_reading_grade: float | None = None
     #: English: the hardest single sentence, and the Dale-Chall score of a whole text.
     max_sentence_grade: float | None = None
@@ -149,7 +155,18 @@ class LanguagePack:
         words = text.for_channel(channel)
         if words is None:
             words = text.voice if channel == SMS else text.sms
-        return (words or "").format_map(_Values(values))
+        words = (words or "").format_map(_Values({**values, "helpline_name": self.name(values)}))
+        if channel == SMS and self.meta.sms_alphabet == ECONOMY:
+            return to_gsm7(words)
+        return words
+
+    def name(self, values: Mapping[str, object]) -> str:
+        """The helpline's name in this language: the operator's (one for all languages, or one
+        per language), else the one this language's file gives."""
+        given = values.get("helpline_name")
+        if isinstance(given, Mapping):
+            given = given.get(self.code)
+        return str(given or self.meta.helpline_name)
 
 
 class _Values(dict):

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from ..content import LanguagePack, Problem
-from ..content.model import CHANNELS, SMS
+from ..content.alphabet import to_gsm7
+from ..content.model import CHANNELS, ECONOMY, SMS
 from .readability import (
     dale_chall_score,
     flesch_kincaid_grade,
@@ -157,12 +158,14 @@ def _check_sentences(pack: LanguagePack, row: TextReport, words: str, exempt: ob
 
 
 def _check_sms(pack: LanguagePack, row: TextReport, words: str, out: list[Problem]) -> None:
+    if pack.meta.sms_alphabet == ECONOMY:
+        words = to_gsm7(words)  # as it is sent
     info = analyse(words)
     row.sms_encoding, row.sms_length, row.sms_segments = info.encoding, info.characters, (
         info.segments
     )
     row.ucs2_characters = "".join(info.non_gsm)
-    if pack.meta.sms_alphabet == "gsm7" and info.encoding != "GSM-7":
+    if pack.meta.sms_alphabet in ("gsm7", ECONOMY) and info.encoding != "GSM-7":
         row.status = "costly"
         shown = " ".join(f"{ch!r}" for ch in info.non_gsm)
         out.append(

@@ -40,10 +40,23 @@ def prompt_key(text_id: str, values: Mapping[str, object] | None = None) -> str:
     return text_id
 
 
+def helpline_names(setting: str) -> str | dict[str, str]:
+    """HELPLINE_NAME as one name for every language, or per language: ``en=Hope Line,es=...``.
+
+    Empty means each language's own name from its content file; a language the per-language
+    form leaves out also keeps its own."""
+    parts = [part.strip() for part in setting.split(",")]
+    pairs = [part.partition("=") for part in parts if part]
+    if pairs and all(eq and code.strip().isalpha() and len(code.strip()) <= 3
+                     for code, eq, _ in pairs):
+        return {code.strip().lower(): name.strip() for code, _, name in pairs if name.strip()}
+    return setting.strip()
+
+
 def deployment_values(settings: Mapping[str, object]) -> dict[str, object]:
     """Placeholder values fixed for a deployment (the same in every call)."""
     return {
-        "helpline_name": settings.get("HELPLINE_NAME", ""),
+        "helpline_name": helpline_names(str(settings.get("HELPLINE_NAME") or "")),
         "helpline_number": settings.get("TWILIO_FROM_NUMBER", ""),
         "emergency_number": settings.get("HELPLINE_EMERGENCY_NUMBER", ""),
         "crisis_line": settings.get("HELPLINE_CRISIS_LINE", ""),

@@ -14,7 +14,8 @@ from functools import cache
 
 _NOT_WORD = re.compile(r"[^\w\s']")
 _LONE_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")
-_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+#: A sentence ends at . ! ? or at the end of a line (each line of a list is read as one).
+_SENTENCE = re.compile(r"\b[^.!?\n]+[.!?]*")
 
 
 def words(text: str) -> list[str]:
@@ -63,7 +64,7 @@ def _hyphenation():
 
 # --- Sentence by sentence, and the Dale-Chall score -------------------------------------------
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|\s*\n\s*")
 _INFLECTIONS = ("'s", "s'", "ies", "es", "s", "ied", "ed", "d", "ing", "er", "est", "ly")
 
 

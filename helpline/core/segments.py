@@ -24,36 +24,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+# The alphabet lives with the content, which writes texts in it (sms_alphabet: economy).
+from ..content.alphabet import _ESCAPE, GSM7_BASIC, GSM7_EXTENSION  # noqa: F401
+
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
-
-#: The GSM 03.38 default alphabet in septet order (3GPP TS 23.038). Position 0x1B is the escape
-#: to the extension table, not a character, so it holds a placeholder that is never matched.
-GSM7_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅå"
-    "Δ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ"
-    " !\"#¤%&'()*+,-./"
-    "0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNO"
-    "PQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmno"
-    "pqrstuvwxyzäöñüà"
-)
-_ESCAPE = 0x1B
-
-#: The extension table: character -> septet sent after the escape.
-GSM7_EXTENSION = {
-    "\f": 0x0A,
-    "^": 0x14,
-    "{": 0x28,
-    "}": 0x29,
-    "\\": 0x2F,
-    "[": 0x3C,
-    "~": 0x3D,
-    "]": 0x3E,
-    "|": 0x40,
-    "€": 0x65,
-}
 
 #: Every character GSM-7 can carry, with the septets it is sent as.
 GSM7_SEPTETS: dict[str, tuple[int, ...]] = {

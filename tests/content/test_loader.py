@@ -101,7 +101,7 @@ def test_it_gives_the_line_of_a_yaml_syntax_error(two_languages):
     found = problems_of(two_languages)
 
     assert len(found) == 1
-    assert found[0].startswith("es.yaml:12: (file): is not valid YAML"), found
+    assert found[0].startswith("es.yaml:13: (file): is not valid YAML"), found
 
 
 def test_it_names_a_placeholder_used_in_one_language_only(two_languages):

@@ -126,7 +126,7 @@ def test_help_names_the_program_and_how_to_opt_out(texter, words, word, app):
     reply = texter.send(word)
 
     assert reply == [words("sms.help")]
-    assert app.config["HELPLINE_NAME"] in reply[0]
+    assert "This is the Second Opinion Helpline." in reply[0]
     assert "STOP" in reply[0]
 
 
