@@ -33,14 +33,26 @@ ASKING_TO_STOP = {
 #: Harmless sentences that a typo-tolerant or loose matcher took for a safety phrase.
 NOT_IN_DANGER = {
     "en": ["I never got my records", "never mind", "fewer texts please", "I am confused about "
-           "the questions", "my mother had chest x-rays", "can I stop worrying"],
+           "the questions", "my mother had chest x-rays", "can I stop worrying",
+           # Sentences a second reader found caught by earlier, broader phrases:
+           "should I stop all my medication?", "how do I stop these side effects",
+           "they want to take me off chemo", "what if there is an emergency at the review?",
+           "they took lots of blood tests", "I'm very confused about the records",
+           "I think that's all the documents I have"],
     "es": ["nunca recibí mis documentos", "da igual", "menos mensajes por favor",
-           "la segunda opinión"],
+           "la segunda opinión", "¿Basta con llevar el informe?", "tomo muchas pastillas al día",
+           "¿la biopsia va a hacerme daño?", "¿tengo que dejar de recibir quimio?"],
     "fr": ["je n'ai jamais reçu mon dossier", "pas grave", "moins de messages svp",
-           "la liste des documents"],
-    "ru": ["я не получил документы", "неважно", "поменьше сообщений", "список документов"],
-    "ar": ["لم احصل على ملفاتي", "مش مهم", "رسائل اقل من فضلك", "قائمة الملفات"],
-    "zh": ["我没拿到病历", "没关系", "少发点短信", "清单"],
+           "la liste des documents", "Arrêt maladie pendant la chimio ?",
+           "je respire plus facilement", "Stopper la chimio ?", "je prends trop de médicaments",
+           "c'est inconscient de voyager"],
+    "ru": ["я не получил документы", "неважно", "поменьше сообщений", "список документов",
+           "Хватит ли денег на лечение в Китае?", "Почему вы не пишите?",
+           "я отравился в поезде", "ночью судороги в ногах"],
+    "ar": ["لم احصل على ملفاتي", "مش مهم", "رسائل اقل من فضلك", "قائمة الملفات",
+           "باخد حبوب كتير كل يوم", "أوقف الكيماوي؟", "المستشفى مش بيرد علينا"],
+    "zh": ["我没拿到病历", "没关系", "少发点短信", "清单", "希望不要再发烧了", "医院拒收我",
+           "医院不再接收新病人", "要不要短信提醒", "累得快死了"],
 }
 
 #: One phrase per danger per language: each is the urgent-care text, whatever else follows.
