@@ -81,7 +81,9 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             self.worker = self._worker()
 
         def _worker(self) -> OutboxWorker:
-            return OutboxWorker(self.store, TwilioTransport(app.config, timeout=5),
+            # A generous timeout: on a loaded machine Prism can take seconds to answer, and a
+            # send that times out is retried, so fewer texts would put the invariant to the test.
+            return OutboxWorker(self.store, TwilioTransport(app.config, timeout=30),
                                 worker_id=f"w{id(self)}", clock=self.clock, rng=lambda: 0.0)
 
         def _text(self, number: str, body: str) -> list[str]:
@@ -174,8 +176,11 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             handed_to_twilio.append(self.checked)
             self.store.dispose()
 
+    # The same examples on every run (derandomize): the sends they make are known to happen,
+    # so the check below fails only when something real stops every text.
     OptOutMachine.TestCase.settings = hypothesis_settings(
-        max_examples=10, stateful_step_count=25, deadline=None)
+        max_examples=10, stateful_step_count=25, deadline=None, derandomize=True,
+        database=None)
     with app.app_context():
         OptOutMachine.TestCase().runTest()
     assert sum(handed_to_twilio) > 0  # texts did go out: the invariant was put to the test
