@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.content.model import SMS
-from helpline.core.prompts import deployment_values
-from helpline.web.content import current_content
-
 from ..conftest import Texter
+from .conftest import opted_out
 
 LANGUAGES = "en,zh,es,ar,ru,fr"
 
@@ -21,19 +18,6 @@ def settings(settings):
     return settings
 
 
-@pytest.fixture
-def words(app):
-    def render(text_id: str, language: str = "en") -> str:
-        with app.app_context():
-            return current_content().pack(language).render(
-                text_id, SMS, deployment_values(app.config))
-
-    return render
-
-
-def opted_out(store, number: str) -> bool:
-    with store.reading() as tx:
-        return tx.contacts.is_opted_out(number)
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.content.model import SMS
-from helpline.core.prompts import deployment_values
 from helpline.core.segments import analyse
 from helpline.store.models import PENDING, SUPPRESSED
 from helpline.web.content import current_content
 
 from ..conftest import Texter, Twilio
+from .conftest import opted_out
 
 
 @pytest.fixture
@@ -19,19 +18,6 @@ def settings(settings):
     return settings
 
 
-def opted_out(store, number):
-    with store.reading() as tx:
-        return tx.contacts.is_opted_out(number)
-
-
-@pytest.fixture
-def words(app):
-    def render(text_id: str, language: str = "en") -> str:
-        with app.app_context():
-            return current_content().pack(language).render(
-                text_id, SMS, deployment_values(app.config))
-
-    return render
 
 
 @pytest.mark.parametrize(
