@@ -56,8 +56,8 @@ REQUIRED_TEXTS = (
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
     "sms.stop_footer", "sms.stop_footer_number", "sms.share_intro", "sms.share_sent",
     "sms.share_not_sent",
-    "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.crisis_line",
-    "sms.error",
+    "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.safety_call",
+    "sms.crisis_line", "sms.error",
 )
 
 #: Commands a caller may say or a texter may type, besides each section's own words (the

@@ -14,7 +14,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from ..content import SMS
-from ..core import compose, phone
+from ..core import compose, emergency, phone
 from ..core.keywords import Intent
 from ..core.normalise import normalise
 from ..core.privacy import mask_number
@@ -56,11 +56,11 @@ def _setup() -> LoadedContent:
 
 
 def _reply(language: str, text_ids: list[str] | None = None,
-           parts: list[str] | None = None):
+           parts: list[str] | None = None, values: dict[str, object] | None = None):
     setup = _setup()
     pack = setup.content.pack(language)
     if parts is None:
-        parts = compose.parts(pack, text_ids or [], setup.values)
+        parts = compose.parts(pack, text_ids or [], {**setup.values, **(values or {})})
     response = MessagingResponse()
     for part in parts:
         response.message(part)
@@ -116,10 +116,10 @@ def incoming_text():
             tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
         log.info("opt-out from %s", mask_number(number))
         # Asking to stop and for help at once: the urgent-care words come first, always.
-        urgent = _safety_ids() if intent.urgent else []
+        urgent, values = _safety(number) if intent.urgent else ([], {})
         if opted_out:
-            return _reply(language, urgent) if urgent else _silence()
-        return _reply(language, [*urgent, "sms.opted_out"])
+            return _reply(language, urgent, values=values) if urgent else _silence()
+        return _reply(language, [*urgent, "sms.opted_out"], values=values)
     if intent.name == "opt_in":
         with store.transaction() as tx:
             tx.contacts.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
@@ -136,7 +136,8 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         with get_store().transaction() as tx:
             tx.contacts.set_language(number, intent.language)
     if intent.name == "safety":
-        return _reply(language, _safety_ids())
+        ids, values = _safety(number)
+        return _reply(language, ids, values=values)
     if intent.name == "share":
         outcome = sending.share_with_caregiver(number, intent.argument, language)
         return _reply(language, [SHARE_TEXTED[outcome]])
@@ -155,11 +156,17 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
                                               intent.name))
 
 
-def _safety_ids() -> list[str]:
-    ids = ["sms.safety"]
-    if current_app.config.get("HELPLINE_CRISIS_LINE"):
+def _safety(number: str | None) -> tuple[list[str], dict[str, object]]:
+    """The urgent-care text, naming the texter's own country's emergency number where the
+    helpline knows it (as calls do), then the crisis line where one is set."""
+    config = current_app.config
+    said = emergency.emergency_number(
+        number, str(config.get("HELPLINE_EMERGENCY_NUMBER") or ""),
+        phone.region_of(config.get("TWILIO_FROM_NUMBER") or "") or "")
+    ids = ["sms.safety_call" if said else "sms.safety"]
+    if config.get("HELPLINE_CRISIS_LINE"):
         ids.append("sms.crisis_line")
-    return ids
+    return ids, {"emergency_number": said}
 
 
 @bp.post("/status")

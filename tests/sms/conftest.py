@@ -13,10 +13,10 @@ from helpline.web.content import current_content
 def words(app):
     """A text's SMS words in a language, as the app renders them."""
 
-    def render(text_id: str, language: str = "en") -> str:
+    def render(text_id: str, language: str = "en", **values: object) -> str:
         with app.app_context():
             return current_content().pack(language).render(
-                text_id, SMS, deployment_values(app.config))
+                text_id, SMS, {**deployment_values(app.config), **values})
 
     return render
 

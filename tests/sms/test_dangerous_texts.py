@@ -52,8 +52,9 @@ def test_stop_with_a_safety_phrase_is_answered_with_urgent_care_and_the_opt_out(
     replies = texter.send("STOP texting me, I want to die")
 
     joined = "\n".join(replies)
-    assert words("sms.safety") in joined and words("sms.opted_out") in joined
-    assert joined.index(words("sms.safety")) < joined.index(words("sms.opted_out"))
+    urgent = words("sms.safety_call", emergency_number="999")  # a UK texter
+    assert urgent in joined and words("sms.opted_out") in joined
+    assert joined.index(urgent) < joined.index(words("sms.opted_out"))
     assert opted_out(store, texter.number)
 
 
@@ -66,7 +67,7 @@ def test_a_harmless_sentence_gets_no_urgent_care_text_and_no_content_flood(
 ) -> None:
     replies = texter.send(body)
 
-    assert words("sms.safety") not in "\n".join(replies)
+    assert words("sms.safety_call", emergency_number="999") not in "\n".join(replies)
     assert not opted_out(store, texter.number)
 
 

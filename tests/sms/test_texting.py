@@ -119,7 +119,20 @@ def test_help_names_the_program_and_how_to_opt_out(texter, words, word, app):
 @pytest.mark.parametrize("body", ["I want to kill myself", "there is heavy bleeding",
                                   "I CANNOT BREATHE"])
 def test_a_message_that_signals_danger_gets_urgent_care_guidance_first(texter, words, body):
-    assert texter.send(body)[0] == words("sms.safety")
+    assert texter.send(body)[0] == words("sms.safety_call", emergency_number="999")
+
+
+@pytest.mark.parametrize("number, said", [("+8613800138000", "120"), ("+14155552671", "911"),
+                                          ("+33612345678", "112"), ("+8801712345678", None)])
+def test_the_urgent_care_text_names_the_texters_own_emergency_number(twilio, words, number,
+                                                                     said):
+    reply = Texter(twilio, number).send("I want to kill myself")[0]
+
+    if said is None:  # a country the table does not know: no guess
+        assert reply == words("sms.safety")
+    else:
+        assert reply == words("sms.safety_call", emergency_number=said)
+        assert "999" not in reply or said == "999"
 
 
 def test_the_crisis_line_is_added_when_configured(settings):
