@@ -66,7 +66,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Path_:
+class CallerPath:
     name: str
     steps: tuple[Step, ...]
     target: str  # an audio id (prefix) heard after the last step
@@ -78,17 +78,17 @@ def press(key: str, announced_by: str | None = None) -> Step:
 
 
 PATHS = (
-    Path_("first main-menu choice", (), "menu.main"),
-    Path_("whole main menu heard", (), ""),
-    Path_("first checklist item", (press("2"),), "checklist.pathology"),
-    Path_("question 7", (press("3"),) + (press("2"),) * 6, "questions.q07"),
-    Path_("second script", (press("1"), press("2")), "scripts.emotional"),
-    Path_("second China piece", (press("4"), press("2")), "international.specialties"),
-    Path_("repeat a question", (press("3"), press("1")), "questions.q01"),
-    Path_("caregiver send (all ten)", (press("3"), press("8"), Step(digits=CAREGIVER + "#",
+    CallerPath("first main-menu choice", (), "menu.main"),
+    CallerPath("whole main menu heard", (), ""),
+    CallerPath("first checklist item", (press("2"),), "checklist.pathology"),
+    CallerPath("question 7", (press("3"),) + (press("2"),) * 6, "questions.q07"),
+    CallerPath("second script", (press("1"), press("2")), "scripts.emotional"),
+    CallerPath("second China piece", (press("4"), press("2")), "international.specialties"),
+    CallerPath("repeat a question", (press("3"), press("1")), "questions.q01"),
+    CallerPath("caregiver send (all ten)", (press("3"), press("8"), Step(digits=CAREGIVER + "#",
                                        announced_by="number"), press("1")), "caregiver.sent"),
-    Path_("all ten questions texted", (press("3"), press("9"), press("2")), "voice.text_sent"),
-    Path_("first choice, six languages", (), "menu.main", languages="en,zh,es,ar,ru,fr"),
+    CallerPath("all ten questions texted", (press("3"), press("9"), press("2")), "voice.text_sent"),
+    CallerPath("first choice, six languages", (), "menu.main", languages="en,zh,es,ar,ru,fr"),
 )
 
 

@@ -10,7 +10,7 @@ hear "your local emergency number" instead of a guess.
 
 from __future__ import annotations
 
-import phonenumbers
+from . import phone
 
 #: Region -> the number to call for an ambulance. Sources: Ofcom (UK 999); FCC (US 911) and
 #: CRTC (Canada 911); China's National Health Commission (120 medical emergency); EU Directive
@@ -40,20 +40,10 @@ def emergency_number(caller: str | None, override: str = "", helpline_region: st
 
     ``override`` (HELPLINE_EMERGENCY_NUMBER) replaces the table for callers from the
     helpline's own country, where the operator knows best."""
-    region = _region_of(caller)
+    region = phone.region_of(caller) or ""
     if override and region and region == helpline_region:
         return override
     return EMERGENCY_NUMBERS.get(region, "")
-
-
-def _region_of(e164: str | None) -> str:
-    if not e164:
-        return ""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return ""
-    return phonenumbers.region_code_for_number(parsed) or ""
 
 
 #: Every number a caller may hear, for the prompts made ahead of time.

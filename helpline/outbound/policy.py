@@ -85,7 +85,11 @@ class SendingPolicy:
             return ids
         return [STOP_TO_NUMBER if text_id == STOP_FOOTER else text_id for text_id in ids]
 
-    def destination_refusal(self, number: str) -> Refusal | None:
+    def destination_refusal(self, number: str, *, simulated: bool = False) -> Refusal | None:
+        """Why no text may go to ``number`` at all, or None. Simulated traffic (never sent)
+        may use fictional numbers."""
+        if simulated and phone.is_fictional(number):
+            return None
         reason = destinations.refusal(number, self.regions)
         return Refusal(reason, limit=False) if reason else None
 
@@ -96,9 +100,7 @@ class SendingPolicy:
         Simulated traffic (never sent) may use fictional numbers and takes nothing of the
         helpline's daily total.
         """
-        refused = None
-        if not (simulated and phone.is_fictional(destination)):
-            refused = self.destination_refusal(destination)
+        refused = self.destination_refusal(destination, simulated=simulated)
         if refused is not None:
             tx.send_counts.count_refusal(refused.rule)
         else:

@@ -36,9 +36,7 @@ def can_text(caller: str | None) -> bool:
     number = phone.to_e164(caller, strict=False)
     if number is None:
         return False
-    if is_simulated() and phone.is_fictional(number):
-        return True
-    return current_policy().destination_refusal(number) is None
+    return current_policy().destination_refusal(number, simulated=is_simulated()) is None
 
 
 def text_caller(caller: str | None, text_id: str, language: str) -> str:

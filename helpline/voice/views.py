@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, Flask, current_app, has_request_context, request
+from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
@@ -97,16 +97,20 @@ class VoiceSetup:
 
     def menu_config(self) -> menu.MenuConfig:
         """The menu as it is right now: the hand-off to a person depends on the hour, texts on
-        the caller's phone."""
+        the caller's phone. Worked out once per request (a step asks for it several times)."""
+        if has_request_context() and "voice_menu" in g:
+            return g.voice_menu
         config = self._menu
         if has_request_context():
             caller = request.form.get("From")
             config = replace(config, can_text=sending.can_text(caller),
                              caller_region=phone.region_of(caller) or "")
-        if not (self.transfer_number and self.hours):
-            return config
-        return replace(config, transfer_available=True,
-                       transfer_open=is_open(self.hours, datetime.now(self.timezone)))
+        if self.transfer_number and self.hours:
+            config = replace(config, transfer_available=True,
+                             transfer_open=is_open(self.hours, datetime.now(self.timezone)))
+        if has_request_context():
+            g.voice_menu = config
+        return config
 
 
 def prepare(app: Flask) -> None:
@@ -204,8 +208,8 @@ def _perform(effect: menu.TextMe | menu.ShareWithCaregiver, language: str) -> st
         usage.record("voice", "text_me", content_id=effect.text_id, language=language)
         return TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]
     shared = _setup().content.catalogue.shared.id
-    typed = phone.to_e164(effect.digits, phone.region_of(phone.to_e164(caller, strict=False)))
-    if typed is not None and typed == phone.to_e164(caller, strict=False):
+    own = phone.to_e164(caller, strict=False)
+    if own is not None and phone.to_e164(effect.digits, phone.region_of(own)) == own:
         # The caller typed their own number: that is simply a text to them.
         usage.record("voice", "text_me", content_id=shared, language=language)
         return TEXT_ME_SPOKEN[sending.text_caller(caller, shared, language)]
