@@ -151,14 +151,24 @@ def _converse(setup: LoadedContent, intent: Intent, body: str, number: str,
         return _first_piece(setup, name.removesuffix(IN_LANGUAGE), other, other, changes,
                             []), other
     if name in sections:
-        others = [] if bare else [s for s in setup.keywords.topics(body, sections) if s != name]
-        return _first_piece(setup, name, language, "", changes, others), language
+        # Several topics named: the first one named, then the keywords for the others.
+        named = [] if bare else setup.keywords.topics(body, sections)
+        first = named[0] if name in named else name
+        others = [topic for topic in named if topic != first]
+        return _first_piece(setup, first, language, "", changes, others), language
     section = catalogue.section_of(name)
     if section is not None and name in content.pack(language).texts:
         index = pieces.reading_list(content.pack(language), section.id).index(name)
         return _from(setup, section.id, index, language, "", changes, single=True), language
     if name == "menu":
         changes.position = pieces.MENU
+    if name == "unknown" and len(normalise(body).split()) <= 2:
+        # "oui", "да", "是": a yes in any language (only English YES is a carrier word) gets
+        # the same kind answer as YES, never "did not understand".
+        said = setup.keywords.match(body, allowed={"yes"})
+        if said.name == "yes":
+            return _render(setup, said.language or language, ["sms.already_on"]), \
+                said.language or language
     return _render(setup, language, [compose.COMMAND_REPLIES.get(name, "sms.unknown")]), language
 
 
