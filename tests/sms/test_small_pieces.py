@@ -312,3 +312,16 @@ def test_the_place_expires_after_a_day(texter, words, store):
         assert tx.contacts.texter(texter.number).position
         later = tx.contacts.texter(texter.number, now=utcnow() + timedelta(hours=25))
     assert later.position is None
+
+
+def test_a_caregiver_who_asked_for_discreet_texts_gets_every_share_part_discreet(
+        app, content, render, outbox):
+    caregiver = Texter(Twilio(app.test_client()), "+447400123456")
+    caregiver.send("DISCREET")
+
+    texter_in(app, "en", content).send("SHARE 07400 123 456")
+
+    bodies = outbox.bodies_to("+447400123456")
+    assert len(bodies) > 2
+    for body in bodies:
+        assert not names_subject(first_line(body), content.pack("en").sensitive_words), body
