@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..core.privacy import mask_number
 from .hashing import KeyedHash
@@ -132,6 +132,15 @@ class Contacts(Topic):
 
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
         self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)
+
+    def expire_places(self, now: datetime | None = None) -> int:
+        """Drop places older than ``POSITION_LIFETIME``: read as none already, and not kept
+        longer than they are of use. Returns how many were dropped."""
+        stmt = (update(Contact)
+                .where(Contact.position_at < (now or utcnow()) - POSITION_LIFETIME)
+                .values(position=None, position_at=None)
+                .execution_options(synchronize_session=False))
+        return int(self._session.execute(stmt).rowcount or 0)
 
     def opted_out_among(self, hashes: Iterable[str]) -> set[str]:
         """Those of these hashes whose number said STOP (the outbox checks claimed rows)."""

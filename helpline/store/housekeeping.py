@@ -97,6 +97,7 @@ class Housekeeping(Topic):
         counts = {"receipts_applied": self._tx.receipts.apply_waiting(now)}
         counts["receipts_expired"] = self._tx.receipts.expire(now - timedelta(days=2))
         counts["send_counts_expired"] = self._tx.send_counts.expire(now)
+        counts["places_expired"] = self._tx.contacts.expire_places(now)
         counts["outbox_expired"] = self._delete(
             OutboxMessage,
             OutboxMessage.state.in_(_FINISHED),

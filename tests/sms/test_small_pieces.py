@@ -336,3 +336,16 @@ def test_discreet_off_in_each_language_brings_the_subject_back(app, content, ren
         render(code, "sms.discreet_off")]
     (reply,) = texter.send(word(content, code, "questions"))
     assert reply.startswith(render(code, "questions.intro"))
+
+
+def test_the_workers_housekeeping_drops_places_once_they_expire(texter, store):
+    from datetime import timedelta
+
+    from helpline.store.models import utcnow
+
+    texter.send("QUESTIONS")
+    assert store.housekeeping()["places_expired"] == 0
+    assert store.housekeeping(now=utcnow() + timedelta(hours=25))["places_expired"] == 1
+    with store.reading() as tx:
+        [contact] = tx.contacts.records_of(texter.number)
+    assert (contact.position, contact.position_at) == (None, None)
