@@ -35,7 +35,27 @@ PLACEHOLDERS = frozenset(
         "language_name",  # a language's own name
         "keywords",  # the SMS keywords of a language, listed
         "limit",  # share limits
+        "date",  # an appointment's day in words (reminders)
+        "weekday",  # the parts of such a day, in a language's own order
+        "day",
+        "month",
+        "when",  # a reminder's day and local time
+        "time_zone",  # the time zone reminders use
+        "days",  # days until an appointment, typed on a call
     }
+)
+
+#: Reminders before an appointment: what is sent, the replies to REMIND, REMINDERS and REMIND
+#: OFF, and the call screens that set one.
+REMINDER_TEXTS = (
+    "reminder.date", "reminder.months", "reminder.weekdays", "reminder.checklist",
+    "reminder.questions", "reminder.follow_up", "reminder.caregiver", "reminder.set",
+    "reminder.ask_date", "reminder.ask_past", "reminder.ask_too_far", "reminder.ask_order",
+    "reminder.not_possible", "reminder.opted_out", "reminder.list", "reminder.item_checklist",
+    "reminder.item_questions", "reminder.item_follow_up", "reminder.item_caregiver",
+    "reminder.change", "reminder.none", "reminder.off_done", "reminder.call_ask",
+    "reminder.call_read_back", "reminder.call_invalid", "reminder.call_done",
+    "reminder.call_not_mobile",
 )
 
 #: Texts the voice and SMS flows speak by id, besides what the catalogue's sections need (their
@@ -58,6 +78,7 @@ REQUIRED_TEXTS = (
     "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.safety_call",
     "sms.crisis_line", "sms.error",
+    *REMINDER_TEXTS,
 )
 
 #: Commands a caller may say or a texter may type, besides each section's own words (the

@@ -144,4 +144,9 @@ def init_app(app: Flask) -> SendingPolicy:
 
 
 def current_policy() -> SendingPolicy:
-    return current_app.extensions[_EXTENSION]
+    return policy_of(current_app)
+
+
+def policy_of(app: Flask) -> SendingPolicy:
+    """``app``'s policy, outside a request (the worker)."""
+    return app.extensions[_EXTENSION]

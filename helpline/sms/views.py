@@ -23,6 +23,7 @@ from ..store import get_store
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
 from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from . import reminders
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,8 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
     if intent.name == "share":
         outcome = sending.share_with_caregiver(number, intent.argument, language)
         return _reply(language, [SHARE_TEXTED[outcome]])
+    if intent.name in reminders.INTENTS:
+        return _reply(language, parts=reminders.answer(intent, number, language))
     if intent.name == "forget":
         with get_store().transaction() as tx:
             deleted = tx.housekeeping.forget(number)
