@@ -134,7 +134,7 @@ def _with_words(text: str, language: str, region: str | None, today: date) -> Da
         text = pattern.sub(replacement, text)
     order = day_order(region)
     settings = {
-        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        "RELATIVE_BASE": datetime.combine(today, time.min),
         "PREFER_DATES_FROM": "future",
         "REQUIRE_PARTS": ["day", "month"],
         "DATE_ORDER": "DMY" if order == "either" else order,
@@ -147,4 +147,7 @@ def _with_words(text: str, language: str, region: str | None, today: date) -> Da
         found = None
     if found is None:
         return DateReading(None, UNREADABLE)
-    return DateReading(found.date())
+    day = found.date()
+    if (day.month, day.day) == (today.month, today.day) and not re.search(r"\d{4}", text):
+        day = today  # "1 March" on 1 March is today, not next year
+    return DateReading(day)

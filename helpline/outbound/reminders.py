@@ -196,7 +196,8 @@ class ReminderPass:
             return True
         caregiver = item.kind == plan.CAREGIVER_QUESTIONS
         kind, origin = (SHARE, item.origin) if caregiver else (REMINDER, number)
-        refused = self.policy.check(tx, kind, origin, number, simulated=item.simulated)
+        refused = self.policy.check(tx, kind, origin, number, simulated=item.simulated,
+                                    now=now)
         if refused is not None:
             _count(tx, "sms", "reminder_refused", item.language, item.simulated, now,
                    item.kind, refused.rule)

@@ -9,6 +9,7 @@ person who asked anything about a recipient.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from ..core import compose, destinations, phone
 from ..core.privacy import mask_number
@@ -17,6 +18,7 @@ from ..store import get_store
 from ..web.content import loaded_content
 from ..web.webhook import is_simulated
 from .policy import current_policy
+from .reminders import add_caregiver
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,9 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
         for kind, parts in zip(("share_intro", "share"), sends, strict=True):
             tx.outbox.enqueue(recipient, parts, kind=kind, language=pack.code,
                               simulated=is_simulated())
+        # A sender with an appointment set: the caregiver gets the questions the day before.
+        add_caregiver(tx, sender_number, recipient, simulated=is_simulated(),
+                      now=datetime.now(UTC))
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT
 
