@@ -135,9 +135,13 @@ def cancel(store: Store, number: str, language: str, *, channel: str, now: datet
 def _count(tx: Transaction, channel: str, kind: str, language: str | None, simulated: bool,
            now: datetime, content_id: str | None = None, detail: str | None = None) -> None:
     """Reports count reminders from anonymous events: set, sent, cancelled."""
-    tx.usage.record([{"channel": channel, "kind": kind, "language": language,
-                      "content_id": content_id, "detail": detail, "simulated": simulated,
-                      "created_at": now}])
+    tx.usage.record([_event(channel, kind, language, simulated, now, content_id, detail)])
+
+
+def _event(channel: str, kind: str, language: str | None, simulated: bool, now: datetime,
+           content_id: str | None = None, detail: str | None = None) -> dict:
+    return {"channel": channel, "kind": kind, "language": language, "content_id": content_id,
+            "detail": detail, "simulated": simulated, "created_at": now}
 
 
 def reminder_pass(app: Flask) -> ReminderPass:
@@ -176,13 +180,15 @@ class ReminderPass:
         while True:
             with self.store.transaction() as tx:
                 due = tx.reminders.claim_due(now, self.batch)
-                finished = [item.id for item in due if self._one(tx, item, now, report)]
+                events: list[dict] = []
+                finished = [item.id for item in due if self._one(tx, item, now, report, events)]
                 tx.reminders.finish(finished)
+                tx.usage.record(events)
             if len(due) < self.batch:
                 return report
 
-    def _one(self, tx: Transaction, item: DueReminder, now: datetime,
-             report: PassReport) -> bool:
+    def _one(self, tx: Transaction, item: DueReminder, now: datetime, report: PassReport,
+             events: list[dict]) -> bool:
         """Queue (or drop) one reminder; False when it waits for the local morning."""
         later = plan.due_or_later(item.due_at, now, item.time_zone)
         if later is not None:
@@ -199,13 +205,14 @@ class ReminderPass:
         refused = self.policy.check(tx, kind, origin, number, simulated=item.simulated,
                                     now=now)
         if refused is not None:
-            _count(tx, "sms", "reminder_refused", item.language, item.simulated, now,
-                   item.kind, refused.rule)
+            events.append(_event("sms", "reminder_refused", item.language, item.simulated, now,
+                                 item.kind, refused.rule))
             report.refused += 1
             return True
         tx.outbox.enqueue(number, self._parts(item, number), kind=f"reminder_{item.kind}",
                           language=item.language, simulated=item.simulated, now=now)
-        _count(tx, "sms", "reminder_sent", item.language, item.simulated, now, item.kind)
+        events.append(_event("sms", "reminder_sent", item.language, item.simulated, now,
+                             item.kind))
         report.queued += 1
         return True
 
