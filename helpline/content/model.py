@@ -37,7 +37,27 @@ PLACEHOLDERS = frozenset(
         "limit",  # share limits
         "example_number",  # a fictional number in the texter's country's format (SHARE)
         "masked_number",  # the number a share went to, mostly hidden: +44 *** 123
+        "date",  # an appointment's day in words (reminders)
+        "weekday",  # the parts of such a day, in a language's own order
+        "day",
+        "month",
+        "when",  # a reminder's day and local time
+        "time_zone",  # the time zone reminders use
+        "days",  # days until an appointment, typed on a call
     }
+)
+
+#: Reminders before an appointment: what is sent, the replies to REMIND, REMINDERS and REMIND
+#: OFF, and the call screens that set one.
+REMINDER_TEXTS = (
+    "reminder.date", "reminder.months", "reminder.weekdays", "reminder.checklist",
+    "reminder.questions", "reminder.follow_up", "reminder.caregiver", "reminder.set",
+    "reminder.ask_date", "reminder.ask_past", "reminder.ask_too_far", "reminder.ask_order",
+    "reminder.not_possible", "reminder.opted_out", "reminder.list", "reminder.item_checklist",
+    "reminder.item_questions", "reminder.item_follow_up", "reminder.item_caregiver",
+    "reminder.change", "reminder.none", "reminder.off_done", "reminder.call_ask",
+    "reminder.call_read_back", "reminder.call_invalid", "reminder.call_done",
+    "reminder.call_not_mobile",
 )
 
 #: Texts the voice and SMS flows speak by id, besides what the catalogue's sections need (their
@@ -63,6 +83,7 @@ REQUIRED_TEXTS = (
     "sms.piece_more", "sms.piece_last", "sms.more_none", "sms.more_end", "sms.no_item",
     "sms.all_limit", "sms.thanks", "sms.already_on", "sms.also", "sms.discreet_on",
     "sms.discreet_off", "sms.discreet_line", "sms.share_example",
+    *REMINDER_TEXTS,
 )
 
 #: Commands a caller may say or a texter may type, besides each section's own words (the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app
 
@@ -94,19 +95,19 @@ class SendingPolicy:
         return Refusal(reason, limit=False) if reason else None
 
     def check(self, tx: Transaction, kind: str, origin: str | None, destination: str, *,
-              simulated: bool = False) -> Refusal | None:
+              simulated: bool = False, now: datetime | None = None) -> Refusal | None:
         """None when the text may be queued (its counts are taken), else why not.
 
         Simulated traffic (never sent) may use fictional numbers and takes nothing of the
-        helpline's daily total.
+        helpline's daily total. ``now`` picks the day counted (a worker run with ``--now``).
         """
         refused = self.destination_refusal(destination, simulated=simulated)
         if refused is not None:
-            tx.send_counts.count_refusal(refused.rule)
+            tx.send_counts.count_refusal(refused.rule, now)
         else:
             wanted = [claim for claim in claims(self.limits, kind, origin, destination)
                       if not (simulated and claim.number is None)]
-            rule = tx.send_counts.take(wanted)
+            rule = tx.send_counts.take(wanted, now)
             refused = Refusal(rule, limit=True) if rule else None
             if refused is None and not simulated:
                 # After the limits, so an abuser cannot run up look-ups the limits would stop.
@@ -152,4 +153,9 @@ def init_app(app: Flask) -> SendingPolicy:
 
 
 def current_policy() -> SendingPolicy:
-    return current_app.extensions[_EXTENSION]
+    return policy_of(current_app)
+
+
+def policy_of(app: Flask) -> SendingPolicy:
+    """``app``'s policy, outside a request (the worker)."""
+    return app.extensions[_EXTENSION]

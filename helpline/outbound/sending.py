@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from ..content import SMS, LanguagePack
 from ..core import compose, destinations, discreet, phone
@@ -20,6 +21,7 @@ from ..store.transaction import Transaction
 from ..web.content import loaded_content
 from ..web.webhook import is_simulated
 from .policy import current_policy
+from .reminders import add_caregiver
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,9 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
             parts = _discreet_if_asked(tx, recipient, pack, parts, loaded.values)
             tx.outbox.enqueue(recipient, parts, kind=kind, language=pack.code,
                               simulated=is_simulated())
+        # A sender with an appointment set: the caregiver gets the questions the day before.
+        add_caregiver(tx, sender_number, recipient, simulated=is_simulated(),
+                      now=datetime.now(UTC))
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT
 

@@ -27,6 +27,7 @@ from ..store import get_store
 from ..store.contacts import TexterState
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
+from . import reminders
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ def _converse(setup: LoadedContent, intent: Intent, body: str, number: str,
         return _safety(setup, number, language), language
     if name == "share":
         return _share(setup, number, intent.argument, language), language
+    if name in reminders.INTENTS:
+        return reminders.answer(intent, number, language), language
     if name == "forget":
         with get_store().transaction() as tx:
             deleted = tx.housekeeping.forget(number)

@@ -72,6 +72,7 @@ class Contacts(Topic):
         contact.opted_out_via = clean_text(via, 64)
         reason = f"opted out ({contact.opted_out_via})"
         suppressed = self._tx.outbox.suppress_unsent(number, reason=reason)
+        self._tx.reminders.drop_for(number)  # STOP ends the reminders too, number and all
         log.info("Opt-out recorded for %s via %s.", _shown(number), contact.opted_out_via)
         return suppressed
 

@@ -37,6 +37,7 @@ FORGET_COUNTS = (
     "contact_details",
     "outbox_unsent",
     "outbox_sent",
+    "reminders",
     "opt_out_kept",
 )
 
@@ -87,6 +88,7 @@ class Housekeeping(Topic):
             OutboxMessage, to_them, OutboxMessage.state.in_(UNSENT_STATES)
         )
         counts["outbox_sent"] = self._delete(OutboxMessage, to_them)
+        counts["reminders"] = self._tx.reminders.drop_for(number)
         self._tx.meta.set(FORGOTTEN_AT, utcnow().isoformat())
         log.info("Forgot %s: %s", mask_number(number), counts)
         return counts

@@ -49,6 +49,7 @@ def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
         "contact_details": 0,
         "outbox_unsent": 2,
         "outbox_sent": 1,
+        "reminders": 0,
         "opt_out_kept": 0,
     }
     alice = store.hash_number(nums.alice)
