@@ -85,21 +85,19 @@ class OutboxWorker:
         while True:
             with self.store.transaction() as tx:
                 claimed = tx.outbox.claim_due(self.worker_id, self.clock(), self.batch)
-            for item, slot in zip(claimed, self._slots(len(claimed)), strict=True):
-                if slot is not None:
-                    self._wait_until(slot)
+            for item in claimed:
+                if self.per_second > 0:
+                    self._wait_for_slot()
                 self._send(item, report)
             if len(claimed) < self.batch:
                 return report
 
-    def _slots(self, count: int) -> list[datetime | None]:
-        """When each of ``count`` claimed texts may go, in real time (not ``--now``)."""
-        if self.per_second <= 0 or count == 0:
-            return [None] * count
+    def _wait_for_slot(self) -> None:
+        """Take the next sending slot shared by all workers, and wait for it (real time, not
+        ``--now``). One slot at a time, just before each send: a worker held up by a slow
+        answer never sends a burst to catch up on slots it took earlier."""
         with self.store.transaction() as tx:
-            return list(tx.send_rate.take(count, self.per_second, datetime.now(UTC)))
-
-    def _wait_until(self, slot: datetime) -> None:
+            (slot,) = tx.send_rate.take(1, self.per_second, datetime.now(UTC))
         wait = (slot - datetime.now(UTC)).total_seconds()
         if wait > 0:
             self.sleep(wait)
