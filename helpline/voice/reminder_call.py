@@ -32,6 +32,9 @@ bp.before_request(mark_simulated)
 SET_SPOKEN = {reminders.SET: "reminder.call_done",
               reminders.OPTED_OUT: "voice.text_opted_out",
               reminders.NOT_POSSIBLE: "reminder.call_not_mobile"}
+#: Every text these screens speak (reached from /voice/remind, not from the menu's own walk).
+SPOKEN = ("reminder.call_ask", "reminder.call_read_back", "reminder.call_invalid",
+          *SET_SPOKEN.values())
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from helpline.content.loader import load_content
 from helpline.core import menu
+from helpline.voice.reminder_call import SPOKEN as REMINDER_CALL_SPOKEN
 from helpline.voice.views import SHARE_SPOKEN, TEXT_ME_SPOKEN
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.content_keys", "menu.question
 #: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
 SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(),
                     "voice.error", "voice.goodbye", "transfer.failed",
-                    "voice.urgent_care", "voice.urgent_care_local"}
+                    "voice.urgent_care", "voice.urgent_care_local", *REMINDER_CALL_SPOKEN}
 
 
 def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
