@@ -55,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_TEXT_ME_PER_DAY": 3,
     "HELPLINE_SHARES_PER_DAY": 3,
     "HELPLINE_SHARES_RECEIVED_PER_DAY": 1,
+    # ALL by text (a whole section in one reply) per number.
+    "HELPLINE_ALL_PER_DAY": 3,
     "HELPLINE_TEXTS_TO_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_PER_DAY": 1000,

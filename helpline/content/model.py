@@ -35,6 +35,8 @@ PLACEHOLDERS = frozenset(
         "language_name",  # a language's own name
         "keywords",  # the SMS keywords of a language, listed
         "limit",  # share limits
+        "example_number",  # a fictional number in the texter's country's format (SHARE)
+        "masked_number",  # the number a share went to, mostly hidden: +44 *** 123
         "date",  # an appointment's day in words (reminders)
         "weekday",  # the parts of such a day, in a language's own order
         "day",
@@ -78,6 +80,9 @@ REQUIRED_TEXTS = (
     "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.safety_call",
     "sms.crisis_line", "sms.error",
+    "sms.piece_more", "sms.piece_last", "sms.more_none", "sms.more_end", "sms.no_item",
+    "sms.all_limit", "sms.thanks", "sms.already_on", "sms.also", "sms.discreet_on",
+    "sms.discreet_off", "sms.discreet_line", "sms.share_example",
     *REMINDER_TEXTS,
 )
 
@@ -162,6 +167,8 @@ class LanguagePack:
     opt_out_phrases: tuple[str, ...] = ()
     #: How a caller says each key: {"7": ("seven",), "*": ("star",)}.
     spoken_digits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words a discreet text's first line must not show (the illness, the subject, a hospital).
+    sensitive_words: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:

@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from ..config import ConfigError, local_mode
 from ..core import destinations, phone
 from ..core.privacy import mask_number
-from ..core.send_limits import Limit, claims, configured_limits
+from ..core.send_limits import Limit, claims, configured_limits, reply_claims
 from ..store.transaction import Transaction
 from .line_type import refusal_for
 
@@ -117,6 +117,14 @@ class SendingPolicy:
                         refused.rule)
         return refused
 
+    def check_reply(self, tx: Transaction, kind: str, number: str) -> Refusal | None:
+        """None when a costly reply (ALL) may go to ``number`` (its count is taken), else the
+        limit reached. The same daily counts as every other send."""
+        rule = tx.send_counts.take(reply_claims(self.limits, kind, number))
+        if rule:
+            log.warning("refused a %s reply to %s: %s", kind, mask_number(number), rule)
+            return Refusal(rule, limit=True)
+        return None
 
     def line_type_refusal(self, tx: Transaction, destination: str) -> Refusal | None:
         """Landlines and VoIP numbers, by Twilio's line type, looked up once a day a number."""

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -90,6 +91,12 @@ class Contact(Base):
     opted_out_via: Mapped[str | None] = mapped_column(String(64))
     opted_in_at: Mapped[datetime | None]
     opted_in_via: Mapped[str | None] = mapped_column(String(64))
+    #: Where the texter is in what was last sent ("menu", "questions:4:zh"), so MORE and a
+    #: bare number mean what the last text offered; it expires (see ``Contacts.texter``).
+    position: Mapped[str | None] = mapped_column(String(64))
+    position_at: Mapped[datetime | None]
+    #: DISCREET: no text's first line names the subject. Kept by FORGET, as an opt-out is.
+    discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
