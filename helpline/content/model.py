@@ -58,6 +58,9 @@ REQUIRED_TEXTS = (
     "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.safety_call",
     "sms.crisis_line", "sms.error",
+    # WhatsApp (helpline/whatsapp/): voice notes, and the wording its templates are made with.
+    "whatsapp.voice_note", "whatsapp.template_invite", "whatsapp.listen_sent",
+    "whatsapp.listen_no_audio", "whatsapp.listen_limit",
 )
 
 #: Commands a caller may say or a texter may type, besides each section's own words (the

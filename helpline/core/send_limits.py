@@ -16,6 +16,8 @@ Scope = Literal["to", "from", "all"]
 TEXT_ME = "text_me"
 SHARE = "share"
 REMINDER = "reminder"
+#: A WhatsApp voice note (LISTEN, or offered from a call): counted like any text.
+VOICE_NOTE = "voice_note"
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ class OutboxWorker:
             return
         to = current.to_number
         try:
-            sid = self._transport(item).send(to, item.body)
+            sid = self._transport(item).send(to, item.body, **_whatsapp(item))
         except SendError as exc:
             self._failed(item, exc, report)
             return
@@ -131,7 +131,7 @@ class OutboxWorker:
                 continue
             since = (item.claimed_at or item.created_at) - timedelta(minutes=5)
             try:
-                found = self._transport(item).sent_to(item.to_number, since)
+                found = self._transport(item).sent_to(_address(item), since)
             except SendError as exc:
                 report.errors.append(str(exc))
                 continue  # cannot tell yet: never resend blind
@@ -163,6 +163,22 @@ class OutboxWorker:
                 log.exception("outbox pass failed; trying again shortly")
                 stop.wait(min(interval * 10, 30))
             stop.wait(interval)
+
+
+def _whatsapp(item: OutboxItem) -> dict[str, str | None]:
+    """What a WhatsApp row adds to a send (nothing for SMS, so any transport can send SMS)."""
+    if item.channel != "whatsapp":
+        return {}
+    return {"channel": item.channel, "media_url": item.media_url,
+            "content_sid": item.content_sid, "content_variables": item.content_variables}
+
+
+def _address(item: OutboxItem) -> str:
+    """Where Twilio lists the row's message: WhatsApp messages under ``whatsapp:+...``."""
+    to = item.to_number or ""
+    if item.channel == "whatsapp" and not to.startswith("whatsapp:"):
+        return "whatsapp:" + to
+    return to
 
 
 def start_in_process(store: Store, transport: Transport, interval: float = 1.0,

@@ -23,6 +23,9 @@ from ..store import get_store
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
 from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from ..whatsapp import hook as whatsapp_hook
+from ..whatsapp import number_of as whatsapp_number
+from ..whatsapp import render as whatsapp_render
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,9 @@ def _reply(language: str, text_ids: list[str] | None = None,
     setup = _setup()
     pack = setup.content.pack(language)
     if parts is None:
-        parts = compose.parts(pack, text_ids or [], {**setup.values, **(values or {})})
+        # WhatsApp: one message per section, no SMS segments (whatsapp/render.py).
+        layout = whatsapp_render.parts if whatsapp_hook.replying() else compose.parts
+        parts = layout(pack, text_ids or [], {**setup.values, **(values or {})})
     response = MessagingResponse()
     for part in parts:
         response.message(part)
@@ -98,7 +103,9 @@ def incoming_text():
     """A text from anyone: reserved words first, then keywords in any enabled language."""
     setup = _setup()
     raw_from = request.form.get("From", "")
-    number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
+    # From=whatsapp:+...: the same words, kept under the WhatsApp number's own key.
+    number = (whatsapp_hook.begin(raw_from) or phone.to_e164(raw_from, strict=False)
+              or raw_from.strip())
     body = (request.form.get("Body") or "")[:MAX_BODY]
     store = get_store()
     # Plain reads, not a write transaction: texts answered by other workers never queue
@@ -109,14 +116,14 @@ def incoming_text():
             stored_language, opted_out = tx.contacts.texter_state(number)
     intent = setup.keywords.match(body, prefer=stored_language)
     language = setup.content.pack(intent.language or stored_language).code
-    usage.record("sms", intent.name, language=language)
+    usage.record(whatsapp_hook.channel(), intent.name, language=language)
 
     if intent.name == "opt_out":
         with store.transaction() as tx:
             tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
         log.info("opt-out from %s", mask_number(number))
         # Asking to stop and for help at once: the urgent-care words come first, always.
-        urgent, values = _safety(number) if intent.urgent else ([], {})
+        urgent, values = _safety(whatsapp_number(number)) if intent.urgent else ([], {})
         if opted_out:
             return _reply(language, urgent, values=values) if urgent else _silence()
         return _reply(language, [*urgent, "sms.opted_out"], values=values)
@@ -126,20 +133,23 @@ def incoming_text():
         return _reply(language, ["sms.opted_in"])
     if opted_out:
         return _silence()
+    if whatsapp_hook.replying() and whatsapp_hook.arrived(number) and intent.name == "unknown":
+        return _silence()  # a reply to a template: what it offered is on its way
     return _answer(intent, number, stored_language, language)
 
 
 def _answer(intent: Intent, number: str, stored_language: str | None, language: str):
     """Everything but the reserved words, for a texter who has not opted out."""
     setup = _setup()
+    plain = whatsapp_number(number) if whatsapp_hook.replying() else number
     if intent.language and intent.language != stored_language and number:
         with get_store().transaction() as tx:
             tx.contacts.set_language(number, intent.language)
     if intent.name == "safety":
-        ids, values = _safety(number)
+        ids, values = _safety(plain)
         return _reply(language, ids, values=values)
     if intent.name == "share":
-        outcome = sending.share_with_caregiver(number, intent.argument, language)
+        outcome = sending.share_with_caregiver(plain, intent.argument, language)
         return _reply(language, [SHARE_TEXTED[outcome]])
     if intent.name == "forget":
         with get_store().transaction() as tx:
@@ -147,6 +157,11 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         log.info("forgot %s: %s", mask_number(number), deleted)
         return _reply(language, ["sms.forget_done"])
     content = setup.content
+    if whatsapp_hook.replying():
+        if intent.name == "listen":
+            return _reply(language, whatsapp_hook.listen(number, content.pack(language),
+                                                         content.catalogue))
+        whatsapp_hook.remember(number, intent.name, content.catalogue)
     section = content.catalogue.get(intent.name.removesuffix(IN_LANGUAGE))
     if intent.name.endswith(IN_LANGUAGE) and section is not None:
         # QUESTIONS FRENCH: the section in that language, once; the texter's own stays.

@@ -37,6 +37,10 @@ class OutboxItem:
     last_error: str | None
     created_at: datetime
     updated_at: datetime
+    channel: str = "sms"
+    media_url: str | None = None
+    content_sid: str | None = None
+    content_variables: str | None = None
 
     @classmethod
     def of(cls, row: OutboxMessage) -> OutboxItem:

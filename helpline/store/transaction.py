@@ -24,6 +24,7 @@ from .receipts import Receipts
 from .report_queries import ReportQueries
 from .send_counts import SendCounts
 from .usage_events import UsageEvents
+from .whatsapp import WhatsAppWindows
 
 
 class Transaction:
@@ -69,3 +70,7 @@ class Transaction:
     @property
     def reports(self) -> ReportQueries:
         return ReportQueries(self)
+
+    @property
+    def whatsapp(self) -> WhatsAppWindows:
+        return WhatsAppWindows(self)
