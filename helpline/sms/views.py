@@ -159,8 +159,7 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
     content = setup.content
     if whatsapp_hook.replying():
         if intent.name == "listen":
-            return _reply(language, whatsapp_hook.listen(number, content.pack(language),
-                                                         content.catalogue))
+            return _reply(language, parts=whatsapp_hook.listen(number, language))
         whatsapp_hook.remember(number, intent.name, content.catalogue)
     section = content.catalogue.get(intent.name.removesuffix(IN_LANGUAGE))
     if intent.name.endswith(IN_LANGUAGE) and section is not None:

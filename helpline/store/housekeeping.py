@@ -38,6 +38,7 @@ FORGET_COUNTS = (
     "outbox_unsent",
     "outbox_sent",
     "opt_out_kept",
+    "whatsapp_window",
 )
 
 _FINISHED = (SENT, DELIVERED, FAILED, SUPPRESSED)
@@ -83,6 +84,9 @@ class Housekeeping(Topic):
             OutboxMessage, to_them, OutboxMessage.state.in_(UNSENT_STATES)
         )
         counts["outbox_sent"] = self._delete(OutboxMessage, to_them)
+        # The number's WhatsApp window, last content and pending offer, whichever way it asks.
+        address = number if str(number).startswith("whatsapp:") else f"whatsapp:{number}"
+        counts["whatsapp_window"] = self._tx.whatsapp.forget(address)
         self._tx.meta.set(FORGOTTEN_AT, utcnow().isoformat())
         log.info("Forgot %s: %s", mask_number(number), counts)
         return counts

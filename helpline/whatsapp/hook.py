@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request
 
 from ..content import Catalogue
-from ..content.model import LanguagePack
 from ..core import compose
 from ..store import get_store
-from . import CHANNEL, address_of, contact_key, is_whatsapp, number_of, sending
+from ..web.content import loaded_content
+from . import CHANNEL, address_of, contact_key, is_whatsapp, number_of, render, sending
 
 #: Kept on the request itself: an app context (and its ``g``) may outlive one request.
 _FLAG = "helpline.whatsapp"
@@ -63,22 +63,23 @@ def remember(key: str, intent: str, catalogue: Catalogue) -> None:
             tx.whatsapp.remember_content(address_of(number), _content_of(intent))
 
 
-def listen(key: str, pack: LanguagePack, catalogue: Catalogue) -> list[str]:
-    """LISTEN: queue the voice note of what was last sent (the menu at first); the text ids
-    of the reply. Without audio in this language: say so kindly, and send the text."""
+def listen(key: str, language: str) -> list[str]:
+    """LISTEN: queue the voice note of what was last sent (the menu at first); the reply's
+    messages. Without audio in this language: say so kindly, then send the text."""
     number = number_of(key)
+    loaded = loaded_content()
+    pack = loaded.content.pack(language)
     if number is None:
-        return ["sms.error"]
+        return render.parts(pack, ["sms.error"], loaded.values)
     with get_store().transaction() as tx:
         content_id = tx.whatsapp.last_content(address_of(number)) or "menu.main"
-        if tx.contacts.is_opted_out(key):
-            return []
         outcome = sending.listen(tx, number, key, content_id, pack.code)
-    ids = [LISTEN_REPLIES[outcome]]
+    reply = render.parts(pack, [LISTEN_REPLIES[outcome]], loaded.values)
     if outcome == sending.NO_AUDIO:
-        section = catalogue.get(content_id)
-        ids += compose.section_ids(pack, section.id) if section else [content_id]
-    return ids
+        section = loaded.content.catalogue.get(content_id)
+        ids = compose.section_ids(pack, section.id) if section else [content_id]
+        reply += render.parts(pack, ids, loaded.values)
+    return reply
 
 
 def _content_of(intent: str) -> str:

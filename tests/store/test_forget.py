@@ -50,6 +50,7 @@ def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
         "outbox_unsent": 2,
         "outbox_sent": 1,
         "opt_out_kept": 0,
+        "whatsapp_window": 0,
     }
     alice = store.hash_number(nums.alice)
     assert count(store, Contact) == 0
