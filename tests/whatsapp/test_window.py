@@ -149,3 +149,18 @@ def test_a_bad_template_setting_stops_start_up(settings):
 
     with pytest.raises(ConfigError, match="HELPLINE_WHATSAPP_TEMPLATES"):
         create_app({**settings, "HELPLINE_WHATSAPP_TEMPLATES": "text_me.en=SM123"})
+
+
+@pytest.mark.parametrize("voice", [False, True])
+def test_stop_on_whatsapp_stops_what_a_call_queued(app, store, twilio, twilio_mock, voice):
+    from ..conftest import Texter
+
+    whatsapp = Texter(twilio, ADDRESS)
+    whatsapp.send("CHECKLIST")  # the window is open
+    assert _send(app, "checklist", voice=voice) == sending.SENT
+    whatsapp.send("STOP")
+
+    OutboxWorker(store, TwilioTransport(app.config, timeout=5)).run_once()
+
+    assert _created(twilio_mock) == []
+    assert _send(app, "checklist", voice=voice) == sending.OPTED_OUT
