@@ -22,7 +22,9 @@ def build_report(store: Store, content: Content, since: date, until: date) -> Re
     with store.reading() as tx:
         usage, outbox = tx.reports.usage_rows(since, until), tx.reports.outbox_rows(since, until)
         failures = tx.reports.failure_rows(since, until)
+        channels = tx.reports.channel_rows(since, until)
     return compute(usage, outbox, since, until, catalogue=content.catalogue, failures=failures,
+                   channels=channels,
                    sections=content.section_items(),
                    languages={pack.code: pack.meta.name for pack in content})
 
