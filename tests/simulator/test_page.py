@@ -185,3 +185,31 @@ def test_the_call_button_is_in_view_without_scrolling(browser, live_helpline, wi
         page.screenshot(path=str(ARTIFACTS / f"simulator-{width}x{height}.png"))
     finally:
         context.close()
+
+
+def test_it_sends_checklist_over_whatsapp_and_plays_a_voice_note(page, live_helpline):
+    from playwright.sync_api import expect
+
+    words = live_helpline.words
+    page.get_by_label("Send by").select_option(label="WhatsApp")
+    page.get_by_label("Text the helpline").fill("CHECKLIST")
+    page.get_by_role("button", name="Send").click()
+
+    replies = page.locator(".bubble-in:not(.outbox)")
+    expect(replies).to_have_count(1)  # the whole section in one message, no "(1 of 3)"
+    reply = replies.first.locator(".bubble-text").inner_text()
+    assert reply.startswith(words.sms("checklist.intro"))
+    assert "*1. Pathology reports and slides*" in reply
+    expect(replies.first.locator(".bubble-meta")).to_contain_text("WhatsApp ·")
+
+    page.get_by_label("Text the helpline").fill("LISTEN")
+    page.get_by_role("button", name="Send").click()
+    expect(replies.nth(1)).to_contain_text(words.sms("whatsapp.listen_sent"))
+    note = page.locator(".bubble.outbox", has=page.get_by_label("Voice note"))
+    expect(note).to_contain_text("queued WhatsApp message (voice_note", timeout=10_000)
+    note.get_by_role("button", name="Play voice note").click()
+    page.locator('.bubble.outbox[data-played="true"]').wait_for()
+    duration = note.get_by_label("Voice note").evaluate("audio => audio.duration")
+    assert duration > 20  # the whole checklist, intro and six items, in one file
+    assert page.csp_violations == []
+    screenshot(page, "simulator-whatsapp.png")
