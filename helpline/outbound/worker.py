@@ -139,8 +139,8 @@ class OutboxWorker:
                 # The same words may have gone to this number before (CHECKLIST twice): a
                 # message already matched to another row is not this one.
                 taken = tx.outbox.sids_in_use([m.sid for m in found])
-                match = next((m for m in found if m.body == item.body and m.sid not in taken),
-                             None)
+                match = next((m for m in found
+                              if m.body == _listed_body(item) and m.sid not in taken), None)
                 if match is not None:
                     tx.outbox.mark_sent(item.id, match.sid, now)
                 else:
@@ -171,6 +171,11 @@ def _whatsapp(item: OutboxItem) -> dict[str, str | None]:
         return {}
     return {"channel": item.channel, "media_url": item.media_url,
             "content_sid": item.content_sid, "content_variables": item.content_variables}
+
+
+def _listed_body(item: OutboxItem) -> str:
+    """The body Twilio lists for the row's message: a WhatsApp voice note goes without one."""
+    return "" if item.channel == "whatsapp" and item.media_url else item.body
 
 
 def _address(item: OutboxItem) -> str:
