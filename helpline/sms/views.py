@@ -133,8 +133,10 @@ def incoming_text():
         return _reply(language, ["sms.opted_in"])
     if opted_out:
         return _silence()
-    if whatsapp_hook.replying() and whatsapp_hook.arrived(number) and intent.name == "unknown":
-        return _silence()  # a reply to a template: what it offered is on its way
+    if whatsapp_hook.replying():  # the 24-hour window opens; a template's offer follows
+        offered = whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
+        if offered and intent.name == "unknown":
+            return _silence()  # a reply to the template: what it offered is on its way
     return _answer(intent, number, stored_language, language)
 
 
@@ -157,10 +159,8 @@ def _answer(intent: Intent, number: str, stored_language: str | None, language: 
         log.info("forgot %s: %s", mask_number(number), deleted)
         return _reply(language, ["sms.forget_done"])
     content = setup.content
-    if whatsapp_hook.replying():
-        if intent.name == "listen":
-            return _reply(language, parts=whatsapp_hook.listen(number, language))
-        whatsapp_hook.remember(number, intent.name, content.catalogue)
+    if whatsapp_hook.replying() and intent.name == "listen":
+        return _reply(language, parts=whatsapp_hook.listen(number, language))
     section = content.catalogue.get(intent.name.removesuffix(IN_LANGUAGE))
     if intent.name.endswith(IN_LANGUAGE) and section is not None:
         # QUESTIONS FRENCH: the section in that language, once; the texter's own stays.

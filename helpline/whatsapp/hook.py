@@ -43,24 +43,19 @@ def channel(default: str = "sms") -> str:
     return CHANNEL if replying() else default
 
 
-def arrived(key: str) -> bool:
-    """The person wrote in: open the 24-hour window and send what a template offered. True
-    when something offered was queued."""
+def arrived(key: str, intent: str, catalogue: Catalogue) -> bool:
+    """The person wrote in: open the 24-hour window, remember a piece or section asked for
+    (what LISTEN plays next), and send what a template offered, in one transaction. True when
+    something offered was queued."""
     number = number_of(key)
     if number is None:
         return False
+    address = address_of(number)
     with get_store().transaction() as tx:
-        tx.whatsapp.touch(address_of(number))
+        tx.whatsapp.touch(address)
+        if intent == "menu" or catalogue.get(intent) or catalogue.section_of(intent):
+            tx.whatsapp.remember_content(address, _content_of(intent))
         return sending.deliver_pending(tx, number, key)
-
-
-def remember(key: str, intent: str, catalogue: Catalogue) -> None:
-    """The piece or section just sent: what LISTEN plays next."""
-    number = number_of(key)
-    wanted = intent == "menu" or catalogue.get(intent) or catalogue.section_of(intent)
-    if number is not None and wanted:
-        with get_store().transaction() as tx:
-            tx.whatsapp.remember_content(address_of(number), _content_of(intent))
 
 
 def listen(key: str, language: str) -> list[str]:
