@@ -130,6 +130,8 @@ def incoming_text():
     if intent.name == "opt_in":
         with store.transaction() as tx:
             tx.contacts.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
+        if whatsapp_hook.replying():
+            whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
         return _reply(language, ["sms.opted_in"])
     if opted_out:
         return _silence()

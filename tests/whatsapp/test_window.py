@@ -164,3 +164,13 @@ def test_stop_on_whatsapp_stops_what_a_call_queued(app, store, twilio, twilio_mo
 
     assert _created(twilio_mock) == []
     assert _send(app, "checklist", voice=voice) == sending.OPTED_OUT
+
+
+def test_start_on_whatsapp_opens_the_window_again(app, store, twilio):
+    from ..conftest import Texter
+
+    _wrote_in(store, hours_ago=30)
+    Texter(twilio, ADDRESS).send("START")
+
+    with store.reading() as tx:
+        assert tx.whatsapp.is_open(ADDRESS)
