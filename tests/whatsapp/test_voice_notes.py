@@ -117,3 +117,11 @@ def _file(app, text_id: str) -> str:
     assert path, text_id
     return path.removeprefix("en/")
 
+
+
+def test_listen_is_its_own_word_not_french_liste(whatsapp, outbox, words):
+    whatsapp.send("LISTE")  # CHECKLIST in French
+
+    assert whatsapp.send("LISTEN") == [words("whatsapp.listen_sent")]
+    [row] = rows_to(outbox)
+    assert "/whatsapp/audio/en/checklist." in row.media_url
