@@ -42,6 +42,8 @@ FORGET_COUNTS = (
 )
 
 _FINISHED = (SENT, DELIVERED, FAILED, SUPPRESSED)
+#: Days a WhatsApp window row (when the number last wrote, what it last asked for) is kept.
+WHATSAPP_KEEP_DAYS = 90
 
 
 class Housekeeping(Topic):
@@ -102,6 +104,9 @@ class Housekeeping(Topic):
             OutboxMessage.state.in_(_FINISHED),
             OutboxMessage.updated_at < now - timedelta(days=keep_days),
         )
+        # A WhatsApp number silent this long is forgotten as a WhatsApp user (keyed hash only).
+        counts["whatsapp_windows_expired"] = self._tx.whatsapp.expire(
+            now - timedelta(days=WHATSAPP_KEEP_DAYS))
         # A safety net for the privacy rule: no finished row keeps a plain number.
         leftovers = select(OutboxMessage).where(
             OutboxMessage.state.in_(_FINISHED), OutboxMessage.to_number.is_not(None)

@@ -79,3 +79,7 @@ class WhatsAppWindows(Topic):
     def forget(self, address: str) -> int:
         return self._delete(WhatsAppWindow,
                             WhatsAppWindow.number_hash.in_(self._hasher.candidates(address)))
+
+    def expire(self, older_than: datetime) -> int:
+        """Drop rows of numbers silent since before ``older_than`` (nothing waits for them)."""
+        return self._delete(WhatsAppWindow, WhatsAppWindow.updated_at < older_than)

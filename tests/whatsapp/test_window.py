@@ -174,3 +174,14 @@ def test_start_on_whatsapp_opens_the_window_again(app, store, twilio):
 
     with store.reading() as tx:
         assert tx.whatsapp.is_open(ADDRESS)
+
+
+def test_a_whatsapp_number_silent_for_ninety_days_is_forgotten(app, store):
+    _wrote_in(store, hours_ago=2)
+    with store.transaction() as tx:
+        assert tx.housekeeping.clean_up(utcnow() + timedelta(days=89))[
+            "whatsapp_windows_expired"] == 0
+        assert tx.housekeeping.clean_up(utcnow() + timedelta(days=91))[
+            "whatsapp_windows_expired"] == 1
+    with app.test_request_context("/voice"):
+        assert not sending.uses_whatsapp(NUMBER)
