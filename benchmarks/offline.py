@@ -8,7 +8,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -103,49 +102,9 @@ def bench_audio(workdir: Path, languages: tuple[str, ...] = LANGUAGES) -> dict:
                                           "new_files": made}}
 
 
-def _fold_to_cheapest(text: str) -> str:
-    """The same words in the cheapest encoding the language allows.
-
-    Punctuation with a plain twin (curly quotes, dashes, ellipsis, no-break space) becomes the
-    twin; letters are kept, since a language's own letters are not ours to drop.
-    """
-    from helpline.content.loader import SMART_PUNCTUATION
-
-    twins = {ch: (" " if ch == "\u00a0" else plain) for ch, plain in SMART_PUNCTUATION.items()}
-    return "".join(twins.get(ch, ch) for ch in text)
-
-
 def bench_sms_cost() -> list[dict]:
-    """Segments each keyword reply costs per language, beside the same parts with every
-    character in the cheapest form the language permits (what better punctuation would save)."""
-    from helpline import create_app
-    from helpline.content import CONTENT_EXTENSION
-    from helpline.content.loader import SMART_PUNCTUATION
-    from helpline.core import compose
-    from helpline.core.prompts import deployment_values
-    from helpline.core.segments import analyse
+    """Segments of every keyword reply per language, before and after small pieces, and of
+    whole sections by MORE and by ALL (sms_cost.py, on the shipped content)."""
+    from sms_cost import REPO, costs
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": tmp,
-                          "HELPLINE_SECRET_KEY": "benchmark-secret-key-for-hashing-numbers",
-                          "DATABASE_URL": f"sqlite:///{tmp}/cost.sqlite3",
-                          "HELPLINE_LANGUAGES": ",".join(LANGUAGES)})
-        content = app.extensions[CONTENT_EXTENSION]
-        values = deployment_values(app.config)
-        rows = []
-        intents = ["menu", "scripts", "script_direct", "script_emotional", "script_calm",
-                   "checklist", "questions", "international", "support", "help"]
-        for pack in content:
-            for intent in intents:
-                parts = compose.parts(pack, compose.reply_ids(pack, intent), values)
-                infos = [analyse(part) for part in parts]
-                cheapest = [analyse(_fold_to_cheapest(part)) for part in parts]
-                rows.append({
-                    "language": pack.code, "keyword": intent, "parts": len(parts),
-                    "encoding": "/".join(sorted({i.encoding for i in infos})),
-                    "segments": sum(i.segments for i in infos),
-                    "minimum": sum(i.segments for i in cheapest),
-                    "avoidable": sorted({ch for i in infos for ch in i.non_gsm}
-                                        & set(SMART_PUNCTUATION)),
-                })
-        return rows
+    return costs(REPO / "scripts_content")

@@ -108,23 +108,15 @@ def table(results: dict, connections: int) -> str:
         )
     sms = results.get("sms")
     if sms:
-        languages = list(dict.fromkeys(row["language"] for row in sms))
-        keywords = list(dict.fromkeys(row["keyword"] for row in sms))
-        cell = {(r["language"], r["keyword"]): r for r in sms}
-        out += ["", "**SMS cost** (segments per keyword reply / the same parts with every "
-                "character in the cheapest encoding the language permits)", "",
-                "| keyword | " + " | ".join(languages) + " |",
-                "|---|" + "---:|" * len(languages)]
-        for keyword in keywords:
-            cells = []
-            for lang in languages:
-                r = cell[(lang, keyword)]
-                flag = "" if r["segments"] <= r["minimum"] else " *"
-                cells.append(f"{r['segments']} / {r['minimum']}{flag}")
-            out.append(f"| {keyword.upper()} | " + " | ".join(cells) + " |")
-        out.append("")
-        out.append("\\* a character with a plain GSM-7 twin (curly quote, dash, ellipsis) "
-                   "makes this reply dearer than it needs to be.")
+        from sms_cost import tables
+
+        out += ["", "**SMS cost** (segments of each keyword reply, before -> after small pieces; "
+                "then whole sections by MORE and by ALL)", ""]
+        for table in tables(sms):
+            out.append("| " + " | ".join(table[0]) + " |")
+            out.append("|---|" + "---:|" * (len(table[0]) - 1))
+            out += ["| " + " | ".join(line) + " |" for line in table[1:]]
+            out.append("")
     return "\n".join(out)
 
 

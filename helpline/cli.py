@@ -94,6 +94,7 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
     from .config import ConfigError
     from .content import ContentError
     from .outbound import optout_spool
+    from .outbound.reminders import reminder_pass
     from .outbound.transport import transport_for
     from .outbound.worker import start_in_process
     from .store import get_store
@@ -111,7 +112,8 @@ def serve(host: str, port: int, production: bool, workers: int | None) -> None:
         return
     with app.app_context():
         start_in_process(get_store(), transport_for(app.config),
-                         spool=optout_spool.spool_path(app.instance_path))
+                         spool=optout_spool.spool_path(app.instance_path),
+                         reminders=reminder_pass(app))
     click.echo(banner(app.config, host, port))
     from werkzeug.serving import run_simple
 

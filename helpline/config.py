@@ -55,9 +55,14 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_TEXT_ME_PER_DAY": 3,
     "HELPLINE_SHARES_PER_DAY": 3,
     "HELPLINE_SHARES_RECEIVED_PER_DAY": 1,
+    # ALL by text (a whole section in one reply) per number.
+    "HELPLINE_ALL_PER_DAY": 3,
     "HELPLINE_TEXTS_TO_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY": 6,
     "HELPLINE_TEXTS_PER_DAY": 1000,
+    # Texts a second the workers send in all (Twilio's throughput for the sender: 1 for a
+    # long code, 3 toll-free, more for a short code or a messaging service). 0: no limit.
+    "HELPLINE_SMS_PER_SECOND": 0,
     # 1: ask Twilio's line type intelligence before the first text to a new number, and
     # refuse landlines and VoIP numbers (each look-up is charged by Twilio).
     "HELPLINE_LOOKUP_LINE_TYPE": "",

@@ -19,6 +19,8 @@ from .content import Content, enabled_codes
 from .content.loader import available_languages, load_packs
 from .core.checks import CheckResult, LanguageReport, check_language
 from .core.collisions import collision_problems
+from .core.pieces import budget_problems
+from .core.prompts import deployment_values
 
 
 def check_content(content_dir: Path, enabled: Iterable[str],
@@ -32,6 +34,9 @@ def check_content(content_dir: Path, enabled: Iterable[str],
     if packs and catalogue is not None and not any(p.severity == "error" for p in problems):
         # Every word of every language against every other (see core/collisions.py).
         problems += collision_problems(Content(languages=packs, catalogue=catalogue))
+        # Every keyword reply within its segment budget (see core/pieces.py).
+        problems += budget_problems(Content(languages=packs, catalogue=catalogue),
+                                    deployment_values(settings or {}))
     if settings is not None and packs and catalogue is not None:
         from .audio import tier_problems
         from .audio.status import audio_problems

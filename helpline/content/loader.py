@@ -38,7 +38,7 @@ REFERENCE_LANGUAGE = "en"
 TEXT_FIELDS = frozenset({"voice", "sms", "title"})
 TOP_LEVEL_KEYS = frozenset(
     {"language", "texts", "intents", "reserved", "opt_out_phrases", "spoken_digits",
-     "safety_words", "readability_exempt"}
+     "safety_words", "readability_exempt", "sensitive_words"}
 )
 REQUIRED_META = ("code", "name", "helpline_name", "say_voice", "say_language", "speech_language")
 RESERVED_KINDS = ("opt_out", "opt_in", "help")
@@ -262,6 +262,8 @@ def load_language(path: Path, catalogue: Catalogue,
         opt_out_phrases=_word_list(data.get("opt_out_phrases"), "opt_out_phrases", path,
                                    lines.get("opt_out_phrases", 0), problems),
         spoken_digits=spoken_digits(data.get("spoken_digits"), path, lines, problems),
+        sensitive_words=_word_list(data.get("sensitive_words"), "sensitive_words", path,
+                                   lines.get("sensitive_words", 0), problems),
     )
 
 

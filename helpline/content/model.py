@@ -35,7 +35,29 @@ PLACEHOLDERS = frozenset(
         "language_name",  # a language's own name
         "keywords",  # the SMS keywords of a language, listed
         "limit",  # share limits
+        "example_number",  # a fictional number in the texter's country's format (SHARE)
+        "masked_number",  # the number a share went to, mostly hidden: +44 *** 123
+        "date",  # an appointment's day in words (reminders)
+        "weekday",  # the parts of such a day, in a language's own order
+        "day",
+        "month",
+        "when",  # a reminder's day and local time
+        "time_zone",  # the time zone reminders use
+        "days",  # days until an appointment, typed on a call
     }
+)
+
+#: Reminders before an appointment: what is sent, the replies to REMIND, REMINDERS and REMIND
+#: OFF, and the call screens that set one.
+REMINDER_TEXTS = (
+    "reminder.date", "reminder.months", "reminder.weekdays", "reminder.checklist",
+    "reminder.questions", "reminder.follow_up", "reminder.caregiver", "reminder.set",
+    "reminder.ask_date", "reminder.ask_past", "reminder.ask_too_far", "reminder.ask_order",
+    "reminder.not_possible", "reminder.opted_out", "reminder.list", "reminder.item_checklist",
+    "reminder.item_questions", "reminder.item_follow_up", "reminder.item_caregiver",
+    "reminder.change", "reminder.none", "reminder.off_done", "reminder.call_ask",
+    "reminder.call_read_back", "reminder.call_invalid", "reminder.call_done",
+    "reminder.call_not_mobile",
 )
 
 #: Texts the voice and SMS flows speak by id, besides what the catalogue's sections need (their
@@ -58,6 +80,10 @@ REQUIRED_TEXTS = (
     "sms.share_not_sent",
     "sms.share_invalid", "sms.share_limit", "sms.forget_done", "sms.safety", "sms.safety_call",
     "sms.crisis_line", "sms.error",
+    "sms.piece_more", "sms.piece_last", "sms.more_none", "sms.more_end", "sms.no_item",
+    "sms.all_limit", "sms.thanks", "sms.already_on", "sms.also", "sms.discreet_on",
+    "sms.discreet_off", "sms.discreet_line", "sms.share_example",
+    *REMINDER_TEXTS,
     # WhatsApp (helpline/whatsapp/): voice notes, and the wording its templates are made with.
     "whatsapp.voice_note", "whatsapp.template_invite", "whatsapp.listen_sent",
     "whatsapp.listen_no_audio", "whatsapp.listen_limit",
@@ -144,6 +170,8 @@ class LanguagePack:
     opt_out_phrases: tuple[str, ...] = ()
     #: How a caller says each key: {"7": ("seven",), "*": ("star",)}.
     spoken_digits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words a discreet text's first line must not show (the illness, the subject, a hospital).
+    sensitive_words: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:

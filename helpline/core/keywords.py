@@ -261,6 +261,11 @@ class KeywordTable:
         hits = self._safety.contained(text, text.split(" "))
         return hits[0].phrase.language or "" if hits else None
 
+    def language_named(self, text: str) -> str | None:
+        """The language whose name or code ``text`` is ("ZH", "中文", "français"), or None."""
+        named = self._languages.get(normalise(text))
+        return named[0].language if named else None
+
     def kind(self, intent: str) -> str:
         """The kind of an intent's words (reserved, opt-out and safety are their own)."""
         return self._kinds.get(intent, KEYWORD)
@@ -328,8 +333,33 @@ class KeywordTable:
         for stage in stages:
             found = best(stage())
             if found:
+                if found.edits and prefer and found.phrase.language not in (None, prefer):
+                    return Intent(found.phrase.intent, prefer)  # "meny": a typo keeps English
                 return found_intent(found)
         return Intent(UNKNOWN)
+
+    def item_request(self, message: str, sections: Collection[str]) -> tuple[str, int] | None:
+        """("checklist", 3) for "CHECKLIST 3" or "question 7": one of a section's own words,
+        exactly (no typo), then a number, as the whole message."""
+        text = split_numbers(normalise(message))
+        head, _, number = text.rpartition(" ")
+        if not head or not number.isdigit() or len(number) > 3:
+            return None
+        for phrase in self._intents.exact.get(head, ()):
+            if phrase.intent in sections:
+                return phrase.intent, int(number)
+        return None
+
+    def topics(self, message: str, sections: Collection[str]) -> list[str]:
+        """The sections a message names, as whole words and without typos, in the order it
+        names them ("my records and the questions": checklist, then questions)."""
+        text = normalise(message)
+        first: dict[str, int] = {}
+        for hit in self._intents.contained(text, text.split(" ")) if text else ():
+            if hit.phrase.intent in sections:
+                at = text.find(hit.phrase.text)
+                first[hit.phrase.intent] = min(first.get(hit.phrase.intent, at), at)
+        return sorted(first, key=first.__getitem__)
 
     def _match_reserved(self, text: str, words: list[str], prefer: str | None,
                         accents: str) -> Intent | None:

@@ -99,3 +99,11 @@ def mask_number(number: str | None) -> str:
     if not number:
         return "(none)"
     return _masked(number) or "[" + tag(re.sub(r"\D", "", number) or "-") + "]"
+
+
+def shown_to_sender(e164: str) -> str:
+    """A number as the person who typed it may see it back: country code and last three
+    digits ("+44 *** 123"), enough to notice a slip and too little to be worth stealing."""
+    digits = re.sub(r"\D", "", e164)
+    code = _country_code(digits)
+    return f"+{code} *** {digits[-3:]}" if code else f"*** {digits[-3:]}"

@@ -16,6 +16,9 @@ Scope = Literal["to", "from", "all"]
 TEXT_ME = "text_me"
 SHARE = "share"
 REMINDER = "reminder"
+#: ALL by text: a whole section as a reply. A reply is not a text the helpline starts, but a
+#: whole section costs up to a dozen segments, so a number may ask for it only so often.
+ALL = "all"
 #: A WhatsApp voice note (LISTEN, or offered from a call): counted like any text.
 VOICE_NOTE = "voice_note"
 
@@ -41,6 +44,7 @@ LIMITS = (
     Limit("text_me_to", "HELPLINE_TEXT_ME_PER_DAY", "to", frozenset({TEXT_ME})),
     Limit("shares_from", "HELPLINE_SHARES_PER_DAY", "from", frozenset({SHARE})),
     Limit("shares_to", "HELPLINE_SHARES_RECEIVED_PER_DAY", "to", frozenset({SHARE})),
+    Limit("all_from", "HELPLINE_ALL_PER_DAY", "from", frozenset({ALL})),
     Limit("texts_to", "HELPLINE_TEXTS_TO_NUMBER_PER_DAY", "to"),
     Limit("texts_from", "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY", "from"),
     Limit("texts_in_all", "HELPLINE_TEXTS_PER_DAY", "all"),
@@ -68,4 +72,11 @@ def claims(limits: tuple[Limit, ...], kind: str, origin: str | None,
                                         "all": None}
     return [Claim(limit.rule, numbers[limit.scope], limit.per_day)
             for limit in limits if limit.applies_to(kind)]
+
+
+def reply_claims(limits: tuple[Limit, ...], kind: str, number: str) -> list[Claim]:
+    """The counts a costly reply of ``kind`` takes: only the limits named for that kind (a
+    reply goes back to the number that asked, so no destination or helpline-wide count)."""
+    return [Claim(limit.rule, number, limit.per_day)
+            for limit in limits if limit.kinds is not None and kind in limit.kinds]
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app
 
 from ..config import ConfigError, local_mode
 from ..core import destinations, phone
 from ..core.privacy import mask_number
-from ..core.send_limits import Limit, claims, configured_limits
+from ..core.send_limits import Limit, claims, configured_limits, reply_claims
 from ..store.transaction import Transaction
 from .line_type import refusal_for
 
@@ -94,19 +95,19 @@ class SendingPolicy:
         return Refusal(reason, limit=False) if reason else None
 
     def check(self, tx: Transaction, kind: str, origin: str | None, destination: str, *,
-              simulated: bool = False) -> Refusal | None:
+              simulated: bool = False, now: datetime | None = None) -> Refusal | None:
         """None when the text may be queued (its counts are taken), else why not.
 
         Simulated traffic (never sent) may use fictional numbers and takes nothing of the
-        helpline's daily total.
+        helpline's daily total. ``now`` picks the day counted (a worker run with ``--now``).
         """
         refused = self.destination_refusal(destination, simulated=simulated)
         if refused is not None:
-            tx.send_counts.count_refusal(refused.rule)
+            tx.send_counts.count_refusal(refused.rule, now)
         else:
             wanted = [claim for claim in claims(self.limits, kind, origin, destination)
                       if not (simulated and claim.number is None)]
-            rule = tx.send_counts.take(wanted)
+            rule = tx.send_counts.take(wanted, now)
             refused = Refusal(rule, limit=True) if rule else None
             if refused is None and not simulated:
                 # After the limits, so an abuser cannot run up look-ups the limits would stop.
@@ -116,6 +117,14 @@ class SendingPolicy:
                         refused.rule)
         return refused
 
+    def check_reply(self, tx: Transaction, kind: str, number: str) -> Refusal | None:
+        """None when a costly reply (ALL) may go to ``number`` (its count is taken), else the
+        limit reached. The same daily counts as every other send."""
+        rule = tx.send_counts.take(reply_claims(self.limits, kind, number))
+        if rule:
+            log.warning("refused a %s reply to %s: %s", kind, mask_number(number), rule)
+            return Refusal(rule, limit=True)
+        return None
 
     def line_type_refusal(self, tx: Transaction, destination: str) -> Refusal | None:
         """Landlines and VoIP numbers, by Twilio's line type, looked up once a day a number."""
@@ -144,4 +153,9 @@ def init_app(app: Flask) -> SendingPolicy:
 
 
 def current_policy() -> SendingPolicy:
-    return current_app.extensions[_EXTENSION]
+    return policy_of(current_app)
+
+
+def policy_of(app: Flask) -> SendingPolicy:
+    """``app``'s policy, outside a request (the worker)."""
+    return app.extensions[_EXTENSION]

@@ -9,14 +9,19 @@ person who asked anything about a recipient.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
-from ..core import compose, destinations, phone
+from ..content import SMS, LanguagePack
+from ..core import compose, destinations, discreet, phone
 from ..core.privacy import mask_number
 from ..core.send_limits import SHARE, TEXT_ME
 from ..store import get_store
+from ..store.transaction import Transaction
 from ..web.content import loaded_content
 from ..web.webhook import is_simulated
 from .policy import current_policy
+from .reminders import add_caregiver
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ def text_caller(caller: str | None, text_id: str, language: str) -> str:
                                            simulated=is_simulated())
         if refused is not None:
             return LIMIT if refused.limit else NOT_POSSIBLE
+        parts = _discreet_if_asked(tx, number, pack, parts, loaded.values)
         tx.outbox.enqueue(number, parts, kind="text_me", language=pack.code,
                           simulated=is_simulated())
     log.info("queued %s for %s (%d part(s))", text_id, mask_number(number), len(parts))
@@ -84,8 +90,21 @@ def share_with_caregiver(sender: str | None, typed: str, language: str) -> str:
         if refused is not None:
             return NOT_SENT if refused.about_recipient else LIMIT
         for kind, parts in zip(("share_intro", "share"), sends, strict=True):
+            parts = _discreet_if_asked(tx, recipient, pack, parts, loaded.values)
             tx.outbox.enqueue(recipient, parts, kind=kind, language=pack.code,
                               simulated=is_simulated())
+        # A sender with an appointment set: the caregiver gets the questions the day before.
+        add_caregiver(tx, sender_number, recipient, simulated=is_simulated(),
+                      now=datetime.now(UTC))
     log.info("queued a share from %s to %s", mask_number(sender_number), mask_number(recipient))
     return SENT
 
+
+def _discreet_if_asked(tx: Transaction, number: str, pack: LanguagePack, parts: list[str],
+                      values: Mapping[str, object]) -> list[str]:
+    """A number that sent DISCREET never gets a text whose first line names the subject (the
+    share's introduction is written that way for everyone)."""
+    if not tx.contacts.is_discreet(number):
+        return parts
+    return discreet.discreet(parts, pack.sensitive_words,
+                             pack.render("sms.discreet_line", SMS, values))

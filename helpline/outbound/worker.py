@@ -11,6 +11,7 @@ import logging
 import random
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..core.privacy import mask_number
 from ..store import SENDING, OutboxItem, Store
 from . import optout_spool
+from .reminders import ReminderPass
 from .transport import UNSUBSCRIBED, LocalTransport, SendError, Transport
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class RunReport:
     retried: int = 0
     failed: int = 0
     reconciled: int = 0
+    reminders: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -53,8 +56,15 @@ class OutboxWorker:
 
     def __init__(self, store: Store, transport: Transport, *, worker_id: str | None = None,
                  batch: int = 20, clock: Callable[[], datetime] | None = None,
-                 rng: Callable[[], float] = random.random, spool: Path | None = None):
+                 rng: Callable[[], float] = random.random, spool: Path | None = None,
+                 reminders: ReminderPass | None = None, per_second: float = 0,
+                 sleep: Callable[[float], None] = time.sleep):
         self.store = store
+        #: Turns due reminders into outbox texts before each pass (None: not this worker).
+        self.reminders = reminders
+        #: HELPLINE_SMS_PER_SECOND, shared by all workers through the database (0: no limit).
+        self.per_second = per_second
+        self.sleep = sleep
         #: Opt-outs a web server could only write to disk while the database was down.
         self.spool = spool
         self.transport = transport
@@ -69,14 +79,30 @@ class OutboxWorker:
         report = RunReport()
         if self.spool is not None and optout_spool.pending(self.spool):
             optout_spool.replay(self.store, self.spool)  # before anything is sent
+        if self.reminders is not None:
+            report.reminders = self.reminders.run_once(self.clock()).queued
         self.reconcile(report)
         while True:
             with self.store.transaction() as tx:
                 claimed = tx.outbox.claim_due(self.worker_id, self.clock(), self.batch)
-            for item in claimed:
+            for item, slot in zip(claimed, self._slots(len(claimed)), strict=True):
+                if slot is not None:
+                    self._wait_until(slot)
                 self._send(item, report)
             if len(claimed) < self.batch:
                 return report
+
+    def _slots(self, count: int) -> list[datetime | None]:
+        """When each of ``count`` claimed texts may go, in real time (not ``--now``)."""
+        if self.per_second <= 0 or count == 0:
+            return [None] * count
+        with self.store.transaction() as tx:
+            return list(tx.send_rate.take(count, self.per_second, datetime.now(UTC)))
+
+    def _wait_until(self, slot: datetime) -> None:
+        wait = (slot - datetime.now(UTC)).total_seconds()
+        if wait > 0:
+            self.sleep(wait)
 
     def _transport(self, item: OutboxItem) -> Transport:
         # Texts from the simulator are shown on its screen, never sent to a real phone.
@@ -187,11 +213,12 @@ def _address(item: OutboxItem) -> str:
 
 
 def start_in_process(store: Store, transport: Transport, interval: float = 1.0,
-                     spool: Path | None = None) -> threading.Event:
+                     spool: Path | None = None,
+                     reminders: ReminderPass | None = None) -> threading.Event:
     """Local mode: send from a thread of the server itself, so no second process is needed."""
     stop = threading.Event()
     worker = OutboxWorker(store, transport, worker_id=f"local:{socket.gethostname()}",
-                          spool=spool)
+                          spool=spool, reminders=reminders)
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval),
                               name="outbox-worker", daemon=True)
     thread.start()

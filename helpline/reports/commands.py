@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..store import get_store
 from ..web.content import current_content
-from . import build_report
+from . import build_report, local_today, report_zone
 from .export import FORMATS, render
 from .figures import DEFAULT_DAYS, PeriodError, period
 
 
 @click.command("report")
 @click.option("--since", metavar="YYYY-MM-DD",
-              help=f"First day (UTC) to count. Default: the {DEFAULT_DAYS} days ending --until.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Last day (UTC) to count. Default: today.")
+              help=f"First day to count (days follow HELPLINE_TIMEZONE). Default: the "
+                   f"{DEFAULT_DAYS} days ending --until.")
+@click.option("--until", metavar="YYYY-MM-DD",
+              help="Last day to count (days follow HELPLINE_TIMEZONE). Default: today.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for reading, csv or json for a spreadsheet or another program.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -31,10 +33,11 @@ def report_command(since: str | None, until: str | None, fmt: str, output: Path 
     number); counts from 1 to 4 are shown as <5 and simulated traffic is left out.
     """
     try:
-        first, last = period(since, until, datetime.now(UTC).date())
+        zone = report_zone(current_app)
+        first, last = period(since, until, local_today(zone))
     except PeriodError as exc:
         raise click.UsageError(str(exc)) from None
-    text = render(build_report(get_store(), current_content(), first, last), fmt)
+    text = render(build_report(get_store(), current_content(), first, last, zone), fmt)
     if output is None:
         click.echo(text, nl=False)
         return

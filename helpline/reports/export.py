@@ -25,7 +25,7 @@ def to_json(report: Report) -> str:
     data = {
         "since": report.since.isoformat(),
         "until": report.until.isoformat(),
-        "days": "UTC",
+        "days": report.zone,
         "small_counts": f"values from 1 to {SMALL_COUNT - 1} are shown as \"<{SMALL_COUNT}\"",
         "sections": [
             {
@@ -46,7 +46,7 @@ def to_json(report: Report) -> str:
 def to_table(report: Report) -> str:
     """Plain aligned text for a terminal: a heading per section, label and value per line,
     and under a failure reason that occurred, what to do about it."""
-    lines = [f"Helpline report {report.since} to {report.until} (UTC days; "
+    lines = [f"Helpline report {report.since} to {report.until} ({report.zone} days; "
              f"counts of 1-{SMALL_COUNT - 1} shown as <{SMALL_COUNT})"]
     for section in report.sections:
         lines += ["", f"{section.title} [{section.key}]"]

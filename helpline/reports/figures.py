@@ -111,6 +111,8 @@ class Report:
     since: date
     until: date
     sections: tuple[Section, ...]
+    #: The time zone whose midnight starts each day (HELPLINE_TIMEZONE).
+    zone: str = "UTC"
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -248,6 +250,13 @@ def failure_reasons(rows: Iterable[FailureRow]) -> tuple[Figure, ...]:
 # --- the report -------------------------------------------------------------------------------
 
 
+#: Usage events about reminders start with this.
+REMINDER_EVENT = "reminder_"
+#: The reminder texts, as the reports name them.
+REMINDER_TEXTS = (("checklist", "records checklist"), ("questions", "the questions"),
+                  ("follow_up", "follow-up"), ("caregiver_questions", "questions to a caregiver"))
+
+
 def count_channels(rows: Iterable[ChannelRow]) -> Counter:
     counts: Counter = Counter()
     for row in rows:
@@ -265,6 +274,7 @@ def compute(
     sections: Mapping[str, Sequence[str]] | None = None,
     languages: Mapping[str, str] | None = None,
     failures: Iterable[FailureRow] = (),
+    zone: str = "UTC",
     channels: Iterable[ChannelRow] = (),
 ) -> Report:
     """Every figure for the period from grouped rows.
@@ -276,6 +286,9 @@ def compute(
     """
     usage = [r for r in usage if since <= r.day <= until]
     outbox = [r for r in outbox if since <= r.day <= until]
+    # Reminder events (set, sent, cancelled) are the helpline's doing, not texts received.
+    reminders = [r for r in usage if r.kind.startswith(REMINDER_EVENT)]
+    usage = [r for r in usage if not r.kind.startswith(REMINDER_EVENT)]
     voice = [r for r in usage if r.channel == "voice"]
     sms = [r for r in usage if r.channel == "sms"]
     whatsapp = [r for r in usage if r.channel == "whatsapp"]
@@ -401,6 +414,20 @@ def compute(
         Section("sms_requests", "What texters asked for", "bars",
                 by_section(count_by(sms, lambda r: r.kind),
                            sms_kinds(catalogue, pieces))),
+        Section("reminders", "Reminders before an appointment", "bars", (
+            Figure("set by text", total(r for r in reminders
+                                        if r.kind == "reminder_set" and r.channel == "sms")),
+            Figure("set on a call", total(r for r in reminders
+                                          if r.kind == "reminder_set" and r.channel == "voice")),
+            *(Figure(f"sent: {label}", total(r for r in reminders if r.kind == "reminder_sent"
+                                             and r.content_id == kind))
+              for kind, label in REMINDER_TEXTS),
+            Figure("not sent (sending limits or destination)",
+                   total(r for r in reminders if r.kind == "reminder_refused")),
+            Figure("cancelled (REMIND OFF)",
+                   total(r for r in reminders if r.kind == "reminder_cancelled")),
+        ), "Reminders people set, the texts sent for them, and those cancelled. STOP and "
+           "FORGET also end reminders; they are counted as opt-outs, not here."),
         Section("opt_outs", "Opt-outs and opt-ins by text", "bars", (
             Figure("opt-outs (STOP and the like)", total(r for r in sms if r.kind == "opt_out")),
             Figure("opt-ins (START, UNSTOP)", total(r for r in sms if r.kind == "opt_in")),
@@ -415,4 +442,4 @@ def compute(
                 failure_reasons(r for r in failures if since <= r.day <= until),
                 "Failed parts by Twilio's error code, with what to do."),
     )
-    return Report(since, until, report_sections)
+    return Report(since, until, report_sections, zone)

@@ -6,14 +6,12 @@ Protected like the simulator (open in local mode, the operator password in produ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
-from . import build_report
+from . import build_report, local_today, report_zone
 from .charts import chart
 from .export import to_csv, to_json
 from .figures import SMALL_COUNT, PeriodError, period
@@ -34,9 +32,10 @@ def _private(response: Response) -> Response:
 
 
 def _requested_report():
+    zone = report_zone(current_app)
     since, until = period(request.args.get("since") or None, request.args.get("until") or None,
-                          datetime.now(UTC).date())
-    return build_report(get_store(), current_content(), since, until)
+                          local_today(zone))
+    return build_report(get_store(), current_content(), since, until, zone)
 
 
 @bp.get("/reports")

@@ -14,18 +14,16 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from ..content import SMS
-from ..core import compose, emergency, phone
+from ..core import compose, phone
 from ..core.keywords import Intent
 from ..core.normalise import normalise
 from ..core.privacy import mask_number
-from ..outbound import optout_spool, sending
+from ..outbound import optout_spool
 from ..store import get_store
-from ..web import usage
 from ..web.content import LoadedContent, loaded_content
 from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
 from ..whatsapp import hook as whatsapp_hook
-from ..whatsapp import number_of as whatsapp_number
-from ..whatsapp import render as whatsapp_render
+from . import texting
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +37,6 @@ MAX_BODY = 2000
 #: What Twilio's message sids look like (SMS and MMS).
 _MESSAGE_SID = re.compile(r"(?:SM|MM)[0-9a-f]{32}")
 _STATUS_WORD = re.compile(r"[a-z_-]{1,32}")
-
-
-#: A command named <section>_in (QUESTIONS FRENCH) sends that section in another language.
-IN_LANGUAGE = "_in"
-
-#: What a texter reads after asking for a caregiver share, by the outbound outcome.
-SHARE_TEXTED = {sending.SENT: "sms.share_sent", sending.INVALID: "sms.share_invalid",
-                sending.LIMIT: "sms.share_limit", sending.NOT_SENT: "sms.share_not_sent"}
 
 
 def prepare(app: Flask) -> None:
@@ -63,9 +53,7 @@ def _reply(language: str, text_ids: list[str] | None = None,
     setup = _setup()
     pack = setup.content.pack(language)
     if parts is None:
-        # WhatsApp: one message per section, no SMS segments (whatsapp/render.py).
-        layout = whatsapp_render.parts if whatsapp_hook.replying() else compose.parts
-        parts = layout(pack, text_ids or [], {**setup.values, **(values or {})})
+        parts = compose.parts(pack, text_ids or [], {**setup.values, **(values or {})})
     response = MessagingResponse()
     for part in parts:
         response.message(part)
@@ -100,89 +88,14 @@ def _replay_spooled_opt_outs() -> None:
 
 @bp.post("")
 def incoming_text():
-    """A text from anyone: reserved words first, then keywords in any enabled language."""
-    setup = _setup()
+    """A text from anyone: the conversation (sms/texting.py) decides, this renders TwiML."""
     raw_from = request.form.get("From", "")
     # From=whatsapp:+...: the same words, kept under the WhatsApp number's own key.
     number = (whatsapp_hook.begin(raw_from) or phone.to_e164(raw_from, strict=False)
               or raw_from.strip())
     body = (request.form.get("Body") or "")[:MAX_BODY]
-    store = get_store()
-    # Plain reads, not a write transaction: texts answered by other workers never queue
-    # behind this one for SQLite's write lock.
-    stored_language, opted_out = None, False
-    if number:
-        with store.reading() as tx:
-            stored_language, opted_out = tx.contacts.texter_state(number)
-    intent = setup.keywords.match(body, prefer=stored_language)
-    language = setup.content.pack(intent.language or stored_language).code
-    usage.record(whatsapp_hook.channel(), intent.name, language=language)
-
-    if intent.name == "opt_out":
-        with store.transaction() as tx:
-            tx.contacts.record_opt_out(number, via=normalise(body).upper()[:32] or "STOP")
-        log.info("opt-out from %s", mask_number(number))
-        # Asking to stop and for help at once: the urgent-care words come first, always.
-        urgent, values = _safety(whatsapp_number(number)) if intent.urgent else ([], {})
-        if opted_out:
-            return _reply(language, urgent, values=values) if urgent else _silence()
-        return _reply(language, [*urgent, "sms.opted_out"], values=values)
-    if intent.name == "opt_in":
-        with store.transaction() as tx:
-            tx.contacts.record_opt_in(number, via=normalise(body).upper()[:32] or "START")
-        if whatsapp_hook.replying():
-            whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
-        return _reply(language, ["sms.opted_in"])
-    if opted_out:
-        return _silence()
-    if whatsapp_hook.replying():  # the 24-hour window opens; a template's offer follows
-        offered = whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
-        if offered and intent.name == "unknown":
-            return _silence()  # a reply to the template: what it offered is on its way
-    return _answer(intent, number, stored_language, language)
-
-
-def _answer(intent: Intent, number: str, stored_language: str | None, language: str):
-    """Everything but the reserved words, for a texter who has not opted out."""
-    setup = _setup()
-    plain = whatsapp_number(number) if whatsapp_hook.replying() else number
-    if intent.language and intent.language != stored_language and number:
-        with get_store().transaction() as tx:
-            tx.contacts.set_language(number, intent.language)
-    if intent.name == "safety":
-        ids, values = _safety(plain)
-        return _reply(language, ids, values=values)
-    if intent.name == "share":
-        outcome = sending.share_with_caregiver(plain, intent.argument, language)
-        return _reply(language, [SHARE_TEXTED[outcome]])
-    if intent.name == "forget":
-        with get_store().transaction() as tx:
-            deleted = tx.housekeeping.forget(number)
-        log.info("forgot %s: %s", mask_number(number), deleted)
-        return _reply(language, ["sms.forget_done"])
-    content = setup.content
-    if whatsapp_hook.replying() and intent.name == "listen":
-        return _reply(language, parts=whatsapp_hook.listen(number, language))
-    section = content.catalogue.get(intent.name.removesuffix(IN_LANGUAGE))
-    if intent.name.endswith(IN_LANGUAGE) and section is not None:
-        # QUESTIONS FRENCH: the section in that language, once; the texter's own stays.
-        other = content.pack(intent.argument)
-        return _reply(other.code, compose.reply_ids(other, content.catalogue, section.id))
-    return _reply(language, compose.reply_ids(content.pack(language), content.catalogue,
-                                              intent.name))
-
-
-def _safety(number: str | None) -> tuple[list[str], dict[str, object]]:
-    """The urgent-care text, naming the texter's own country's emergency number where the
-    helpline knows it (as calls do), then the crisis line where one is set."""
-    config = current_app.config
-    said = emergency.emergency_number(
-        number, str(config.get("HELPLINE_EMERGENCY_NUMBER") or ""),
-        phone.region_of(config.get("TWILIO_FROM_NUMBER") or "") or "")
-    ids = ["sms.safety_call" if said else "sms.safety"]
-    if config.get("HELPLINE_CRISIS_LINE"):
-        ids.append("sms.crisis_line")
-    return ids, {"emergency_number": said}
+    answered = texting.answer(number, body)
+    return _reply(answered.language, parts=answered.messages)
 
 
 @bp.post("/status")

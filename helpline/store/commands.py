@@ -110,6 +110,7 @@ def forget_command(number: str) -> None:
         ("contact_details", "language and opt-in history (cleared from the kept opt-out)"),
         ("outbox_unsent", "unsent messages (cancelled)"),
         ("outbox_sent", "records of messages already sent"),
+        ("reminders", "reminders waiting to be sent (and their encrypted number)"),
     ]
     for key, label in lines:
         if counts[key]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +21,20 @@ from .models import Contact, utcnow
 from .topic import Topic, clean_text
 
 log = logging.getLogger(__name__)
+
+#: How long a texter's place in what was last sent counts: "MORE" a day later starts afresh.
+POSITION_LIFETIME = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class TexterState:
+    """What an incoming text needs to know about its sender, read in one query."""
+
+    language: str | None = None
+    opted_out: bool = False
+    #: Where the texter is in what was last sent ("menu", "questions:4:zh"), or None.
+    position: str | None = None
+    discreet: bool = False
 
 
 class Contacts(Topic):
@@ -57,6 +72,7 @@ class Contacts(Topic):
         contact.opted_out_via = clean_text(via, 64)
         reason = f"opted out ({contact.opted_out_via})"
         suppressed = self._tx.outbox.suppress_unsent(number, reason=reason)
+        self._tx.reminders.drop_for(number)  # STOP ends the reminders too, number and all
         log.info("Opt-out recorded for %s via %s.", _shown(number), contact.opted_out_via)
         return suppressed
 
@@ -71,11 +87,49 @@ class Contacts(Topic):
 
     def texter_state(self, number: str) -> tuple[str | None, bool]:
         """(language, opted out) in one query: what every incoming text needs first."""
+        state = self.texter(number)
+        return state.language, state.opted_out
+
+    def texter(self, number: str, now: datetime | None = None) -> TexterState:
+        """Language, opt-out, place and discreet flag, in one query (old keys included)."""
         contacts = self.records_of(number)
         current = self._hasher.hash(number)
         contacts.sort(key=lambda c: c.number_hash != current)
         language = next((c.language for c in contacts if c.language), None)
-        return language, any(c.opted_out for c in contacts)
+        since = (now or utcnow()) - POSITION_LIFETIME
+        position = next((c.position for c in contacts if c.position and c.position_at
+                         and c.position_at >= since), None)
+        return TexterState(language, any(c.opted_out for c in contacts), position,
+                           any(c.discreet for c in contacts))
+
+    def is_discreet(self, number: str) -> bool:
+        """True when texts to the number must keep their subject off the first line
+        (the texter sent DISCREET): reminders and every other text the helpline starts
+        ask this before composing."""
+        return any(contact.discreet for contact in self.records_of(number))
+
+    def remember(self, number: str, *, language: str | None = None,
+                 position: str | None = None, discreet: bool | None = None,
+                 now: datetime | None = None) -> None:
+        """Keep what a text changed (language, place, discreet) in one upsert statement.
+
+        ``position`` "" clears the place. The upsert keeps an SMS at one read and one write;
+        a row under an old key is left to the next full write to re-key.
+        """
+        now = now or utcnow()
+        changes: dict[str, object] = {"updated_at": now}
+        if language is not None:
+            changes["language"] = clean_text(language, 16)
+        if position is not None:
+            changes["position"] = clean_text(position, 64)
+            changes["position_at"] = now
+        if discreet is not None:
+            changes["discreet"] = discreet
+        row = {"number_hash": self._hasher.hash(number), "opted_out": False,
+               "discreet": False, "created_at": now, **changes}
+        stmt = self._insert(Contact).values(**row)
+        self._session.execute(stmt.on_conflict_do_update(
+            index_elements=["number_hash"], set_=changes))
 
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
         self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)

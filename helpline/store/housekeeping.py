@@ -37,6 +37,7 @@ FORGET_COUNTS = (
     "contact_details",
     "outbox_unsent",
     "outbox_sent",
+    "reminders",
     "opt_out_kept",
     "whatsapp_window",
 )
@@ -62,30 +63,35 @@ class Housekeeping(Topic):
         counts = dict.fromkeys(FORGET_COUNTS, 0)
         contacts = self._tx.contacts.records_of(number, lock=True)
         keep = None
-        if any(c.opted_out for c in contacts):
+        # DISCREET protects the person as STOP does: both outlive FORGET.
+        discreet = any(c.discreet for c in contacts)
+        if any(c.opted_out for c in contacts) or discreet:
             keep = next((c for c in contacts if c.number_hash == hashes[0]), None)
-            keep = keep or next(c for c in contacts if c.opted_out)
-        source = keep if keep is not None and keep.opted_out else None
-        source = source or next((c for c in contacts if c.opted_out), None)
+            keep = keep or next(c for c in contacts if c.opted_out or c.discreet)
+        source = next((c for c in contacts if c.opted_out), None)
         opt_out = (source.opted_out_at, source.opted_out_via) if source else None
         for contact in contacts:
             if contact is not keep:
                 self._session.delete(contact)
                 counts["contacts"] += 1
         self._session.flush()  # deletes first: the kept row may take over the current hash
-        if keep is not None and opt_out is not None:
-            if keep.language or keep.opted_in_at or keep.opted_in_via:
+        if keep is not None:
+            if keep.language or keep.opted_in_at or keep.opted_in_via or keep.position:
                 counts["contact_details"] = 1
             keep.number_hash, keep.language = hashes[0], None
-            keep.opted_out, (keep.opted_out_at, keep.opted_out_via) = True, opt_out
+            keep.position = keep.position_at = None
             keep.opted_in_at = keep.opted_in_via = None
-            counts["opt_out_kept"] = 1
+            keep.discreet = discreet
+            if opt_out is not None:
+                keep.opted_out, (keep.opted_out_at, keep.opted_out_via) = True, opt_out
+                counts["opt_out_kept"] = 1
             self._session.flush()
         to_them = OutboxMessage.to_hash.in_(hashes)
         counts["outbox_unsent"] = self._delete(
             OutboxMessage, to_them, OutboxMessage.state.in_(UNSENT_STATES)
         )
         counts["outbox_sent"] = self._delete(OutboxMessage, to_them)
+        counts["reminders"] = self._tx.reminders.drop_for(number)
         # The number's WhatsApp window, last content and pending offer, whichever way it asks.
         address = number if str(number).startswith("whatsapp:") else f"whatsapp:{number}"
         counts["whatsapp_window"] = self._tx.whatsapp.forget(address)

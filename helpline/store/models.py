@@ -6,7 +6,7 @@ on both backends (SQLite has no time zones) and handed back as aware UTC datetim
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -90,6 +91,12 @@ class Contact(Base):
     opted_out_via: Mapped[str | None] = mapped_column(String(64))
     opted_in_at: Mapped[datetime | None]
     opted_in_via: Mapped[str | None] = mapped_column(String(64))
+    #: Where the texter is in what was last sent ("menu", "questions:4:zh"), so MORE and a
+    #: bare number mean what the last text offered; it expires (see ``Contacts.texter``).
+    position: Mapped[str | None] = mapped_column(String(64))
+    position_at: Mapped[datetime | None]
+    #: DISCREET: no text's first line names the subject. Kept by FORGET, as an opt-out is.
+    discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -213,3 +220,46 @@ class StoreMeta(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+class Reminder(Base):
+    """One reminder text still to send before or after a contact's appointment.
+
+    The number is needed until the text is queued, so it is kept encrypted (``number_sealed``,
+    AES-GCM, see ``number_cipher.py``), never in plain. A row lives only until its text is
+    queued, or REMIND OFF, STOP or FORGET: then it is deleted, number and all. ``owner_hash``
+    is whoever set the reminder (REMINDERS lists, REMIND OFF cancels by it); ``to_hash`` is
+    who receives it (the owner, or a caregiver added with SHARE).
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due_at_id", "due_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(36))
+    owner_hash: Mapped[str] = mapped_column(String(64), index=True)
+    to_hash: Mapped[str] = mapped_column(String(64), index=True)
+    number_sealed: Mapped[str] = mapped_column(Text)
+    #: Who set a caregiver's copy, sealed too: the sharing limits count against them.
+    origin_sealed: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    appointment: Mapped[date]
+    due_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(8))
+    simulated: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendRate(Base):
+    """The next free sending slot, shared by every worker (HELPLINE_SMS_PER_SECOND).
+
+    One row per sender; a worker takes slots by moving ``next_at`` on under the row lock, so
+    workers on several machines together never exceed Twilio's throughput for the sender.
+    """
+
+    __tablename__ = "send_rate"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[datetime]

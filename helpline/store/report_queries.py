@@ -4,21 +4,26 @@ Only ``usage_events`` (which hold no number or CallSid) and the outbox's ``state
 ``error_code`` and ``created_at`` are read. Simulated traffic (the simulator, tests) is left
 out here, at the source, so no report can include it by mistake. Rows are grouped by UTC day
 in the database, so a year of events comes back as a few thousand rows, not millions.
+
+Days are the operator's (``HELPLINE_TIMEZONE``): the period is split where the zone's UTC
+offset changes (twice a year at most, for daylight saving), and each row's day is its time
+shifted by the offset of its stretch, the same expression on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, cast, func, select
+from sqlalchemy import Date, Interval, Select, case, cast, func, literal, select
 
 from .models import FAILED, OutboxMessage, UsageEvent
 from .topic import Topic
 
 
 class UsageRow(NamedTuple):
-    """How many events of one kind happened on one UTC day."""
+    """How many events of one kind happened on one day (the operator's time zone)."""
 
     day: date
     channel: str
@@ -30,25 +35,57 @@ class UsageRow(NamedTuple):
 
 
 class OutboxRow(NamedTuple):
-    """How many outbox parts created on one UTC day are in one state now."""
+    """How many outbox parts created on one day are in one state now."""
 
     day: date
     state: str
     count: int
 
 
-def bounds(since: date, until: date) -> tuple[datetime, datetime]:
-    """The UTC instants covering whole days ``since`` to ``until``, both included."""
-    start = datetime.combine(since, time.min, tzinfo=UTC)
-    return start, datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+def bounds(since: date, until: date, zone: str = "UTC") -> tuple[datetime, datetime]:
+    """The UTC instants covering whole local days ``since`` to ``until``, both included."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(since, time.min, tzinfo=tz).astimezone(UTC)
+    return start, datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _day(dialect: str, column: Any) -> Any:
-    # SQLite keeps times as text and CAST(... AS DATE) there yields a number (the year);
-    # date() gives 'YYYY-MM-DD'. PostgreSQL casts a timestamp to its date.
-    if dialect == "sqlite":
-        return func.date(column)
-    return cast(column, Date)
+def offset_stretches(start: datetime, end: datetime, zone: str) -> list[tuple[datetime, int]]:
+    """(from when, UTC offset in minutes) for each stretch of the period with one offset."""
+    tz = ZoneInfo(zone)
+    stretches: list[tuple[datetime, int]] = []
+    moment = start
+    while moment < end:
+        offset = int(moment.astimezone(tz).utcoffset().total_seconds() // 60)
+        if not stretches or stretches[-1][1] != offset:
+            stretches.append((moment, offset))
+        moment += timedelta(minutes=15)  # offsets change on the quarter hour at the finest
+    return stretches or [(start, 0)]
+
+
+def _day(dialect: str, column: Any, stretches: list[tuple[datetime, int]] | None = None) -> Any:
+    """The local day of ``column``: a CASE over the period's stretches of one UTC offset."""
+    def shifted(minutes: int) -> Any:
+        # SQLite keeps times as text and CAST(... AS DATE) there yields a number (the year);
+        # date() gives 'YYYY-MM-DD'. PostgreSQL casts a timestamp to its date.
+        if dialect == "sqlite":
+            # No modifier at offset 0: with one SQLite goes through Julian days, and a time a
+            # hair before midnight (23:59:59.9999) would round into the next day.
+            return func.date(column, f"{minutes:+d} minutes") if minutes else func.date(column)
+        if minutes == 0:
+            return cast(column, Date)
+        return cast(column + literal(timedelta(minutes=minutes), Interval()), Date)
+
+    stretches = stretches or [(datetime.min.replace(tzinfo=UTC), 0)]
+    if len(stretches) == 1:
+        return shifted(stretches[0][1])
+    whens = [(column < begins, shifted(offset))
+             for (_, offset), (begins, _) in zip(stretches, stretches[1:], strict=False)]
+    return case(*whens, else_=shifted(stretches[-1][1]))
+
+
+def _local(dialect: str, column: Any, since: date, until: date, zone: str) -> tuple[Any, ...]:
+    start, end = bounds(since, until, zone)
+    return start, end, _day(dialect, column, offset_stretches(start, end, zone)).label("day")
 
 
 def _as_date(value: Any) -> date:
@@ -59,10 +96,9 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
-def usage_statement(dialect: str, since: date, until: date) -> Select:
+def usage_statement(dialect: str, since: date, until: date, zone: str = "UTC") -> Select:
     """Real (not simulated) usage events per day and kind, within the period."""
-    start, end = bounds(since, until)
-    day = _day(dialect, UsageEvent.created_at).label("day")
+    start, end, day = _local(dialect, UsageEvent.created_at, since, until, zone)
     keys = (UsageEvent.channel, UsageEvent.kind, UsageEvent.content_id, UsageEvent.language,
             UsageEvent.detail)
     return (
@@ -73,10 +109,9 @@ def usage_statement(dialect: str, since: date, until: date) -> Select:
     )
 
 
-def outbox_statement(dialect: str, since: date, until: date) -> Select:
+def outbox_statement(dialect: str, since: date, until: date, zone: str = "UTC") -> Select:
     """Real outbox parts per creation day and state; selects no other column."""
-    start, end = bounds(since, until)
-    day = _day(dialect, OutboxMessage.created_at).label("day")
+    start, end, day = _local(dialect, OutboxMessage.created_at, since, until, zone)
     return (
         select(day, OutboxMessage.state, func.count().label("n"))
         .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
@@ -93,10 +128,9 @@ class ChannelRow(NamedTuple):
     count: int
 
 
-def channel_statement(dialect: str, since: date, until: date) -> Select:
+def channel_statement(dialect: str, since: date, until: date, zone: str = "UTC") -> Select:
     """Real outbox parts per creation day and channel; selects no other column."""
-    start, end = bounds(since, until)
-    day = _day(dialect, OutboxMessage.created_at).label("day")
+    start, end, day = _local(dialect, OutboxMessage.created_at, since, until, zone)
     return (
         select(day, OutboxMessage.channel, func.count().label("n"))
         .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
@@ -106,17 +140,16 @@ def channel_statement(dialect: str, since: date, until: date) -> Select:
 
 
 class FailureRow(NamedTuple):
-    """How many outbox parts created on one UTC day failed with one Twilio error code."""
+    """How many outbox parts created on one day failed with one Twilio error code."""
 
     day: date
     error_code: str | None
     count: int
 
 
-def failure_statement(dialect: str, since: date, until: date) -> Select:
+def failure_statement(dialect: str, since: date, until: date, zone: str = "UTC") -> Select:
     """Real failed outbox parts per creation day and error code; selects no other column."""
-    start, end = bounds(since, until)
-    day = _day(dialect, OutboxMessage.created_at).label("day")
+    start, end, day = _local(dialect, OutboxMessage.created_at, since, until, zone)
     return (
         select(day, OutboxMessage.error_code, func.count().label("n"))
         .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
@@ -128,22 +161,22 @@ def failure_statement(dialect: str, since: date, until: date) -> Select:
 class ReportQueries(Topic):
     """The grouped reads every report is computed from."""
 
-    def usage_rows(self, since: date, until: date) -> list[UsageRow]:
-        statement = usage_statement(self._tx.dialect, since, until)
+    def usage_rows(self, since: date, until: date, zone: str = "UTC") -> list[UsageRow]:
+        statement = usage_statement(self._tx.dialect, since, until, zone)
         return [UsageRow(_as_date(row[0]), *row[1:6], int(row[6]))
                 for row in self._session.execute(statement)]
 
-    def outbox_rows(self, since: date, until: date) -> list[OutboxRow]:
-        statement = outbox_statement(self._tx.dialect, since, until)
+    def outbox_rows(self, since: date, until: date, zone: str = "UTC") -> list[OutboxRow]:
+        statement = outbox_statement(self._tx.dialect, since, until, zone)
         return [OutboxRow(_as_date(row[0]), row[1], int(row[2]))
                 for row in self._session.execute(statement)]
 
-    def channel_rows(self, since: date, until: date) -> list[ChannelRow]:
-        statement = channel_statement(self._tx.dialect, since, until)
+    def channel_rows(self, since: date, until: date, zone: str = "UTC") -> list[ChannelRow]:
+        statement = channel_statement(self._tx.dialect, since, until, zone)
         return [ChannelRow(_as_date(row[0]), row[1], int(row[2]))
                 for row in self._session.execute(statement)]
 
-    def failure_rows(self, since: date, until: date) -> list[FailureRow]:
-        statement = failure_statement(self._tx.dialect, since, until)
+    def failure_rows(self, since: date, until: date, zone: str = "UTC") -> list[FailureRow]:
+        statement = failure_statement(self._tx.dialect, since, until, zone)
         return [FailureRow(_as_date(row[0]), row[1] or None, int(row[2]))
                 for row in self._session.execute(statement)]

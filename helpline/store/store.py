@@ -21,6 +21,7 @@ from ..core.privacy import mask_numbers
 from . import db
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
+from .number_cipher import NumberCipher
 from .sealing import Sealer, derive_key
 from .transaction import Transaction
 
@@ -41,10 +42,13 @@ class Store:
         old_keys: Iterable[str | bytes] = (),
         engine_options: dict[str, Any] | None = None,
     ) -> None:
+        old_keys = list(old_keys)
         self.engine: Engine = db.make_engine(url, **(engine_options or {}))
         self._writer = db.writer(self.engine)
         self._hasher = NumberHasher(key, old_keys)
         self._key = key.encode("utf-8") if isinstance(key, str) else key
+        self._cipher = NumberCipher(self._key, [k.encode("utf-8") if isinstance(k, str) else k
+                                                for k in old_keys if k and k != key])
 
     def sealer(self, purpose: bytes) -> Sealer:
         """Encryption for values that must leave the server briefly (see ``sealing.py``),
@@ -79,7 +83,7 @@ class Store:
         On SQLite it takes the write lock at once (BEGIN IMMEDIATE); keep it short.
         """
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield Transaction(session, self._hasher)
+            yield Transaction(session, self._hasher, self._cipher)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
@@ -89,7 +93,7 @@ class Store:
         not queue behind writers.
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield Transaction(session, self._hasher)
+            yield Transaction(session, self._hasher, self._cipher)
 
     def hash_number(self, number: str) -> str:
         """The keyed hash stored for a number; needs no database (the opt-out spool uses it)."""

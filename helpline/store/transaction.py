@@ -19,10 +19,13 @@ from .contacts import Contacts
 from .hashing import NumberHasher
 from .housekeeping import Housekeeping
 from .meta import Meta
+from .number_cipher import NumberCipher
 from .outbox import Outbox
 from .receipts import Receipts
+from .reminders import Reminders
 from .report_queries import ReportQueries
 from .send_counts import SendCounts
+from .send_rate import SendRateSlots
 from .usage_events import UsageEvents
 from .whatsapp import WhatsAppWindows
 
@@ -34,9 +37,12 @@ class Transaction:
     reference cycle keeps a finished transaction's session alive.
     """
 
-    def __init__(self, session: Session, hasher: NumberHasher) -> None:
+    def __init__(self, session: Session, hasher: NumberHasher,
+                 cipher: NumberCipher | None = None) -> None:
         self.session = session
         self.hasher = hasher
+        #: Encrypts the numbers reminders must keep (see ``number_cipher.py``).
+        self.cipher = cipher
         self.dialect = session.get_bind().dialect.name
 
     @property
@@ -50,6 +56,14 @@ class Transaction:
     @property
     def receipts(self) -> Receipts:
         return Receipts(self)
+
+    @property
+    def reminders(self) -> Reminders:
+        return Reminders(self)
+
+    @property
+    def send_rate(self) -> SendRateSlots:
+        return SendRateSlots(self)
 
     @property
     def send_counts(self) -> SendCounts:

@@ -2,8 +2,9 @@
 handed to Twilio's API until it says START again.
 
 A Hypothesis state machine interleaves STOP and START in their many spellings, other keywords,
-"text me this" from calls, caregiver shares, FORGET, outbox worker runs, a worker that dies
-after claiming, and restarts, against the real app on SQLite and Twilio's API spec (Prism).
+"text me this" from calls, caregiver shares, reminders (REMIND, REMIND OFF, days passing until
+they are due), FORGET, outbox worker runs, a worker that dies after claiming, and restarts,
+against the real app on SQLite and Twilio's API spec (Prism).
 After every step it checks what Twilio was asked to send, and every TwiML reply.
 """
 
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from helpline import create_app
+from helpline.core.reminders import next_allowed
+from helpline.outbound.reminders import reminder_pass
 from helpline.outbound.transport import TwilioTransport
 from helpline.outbound.worker import STALE_AFTER, OutboxWorker
 from helpline.store import EXTENSION as STORE
@@ -69,6 +72,7 @@ def machine_app(settings, twilio_mock):
 def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
     app = machine_app
     handed_to_twilio: list[int] = []
+    reminders_sent: list[int] = []
     on_whatsapp: list[str] = []
 
     class OptOutMachine(RuleBasedStateMachine):
@@ -88,13 +92,15 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
                     for number in NUMBERS:
                         tx.contacts.record_opt_in(number, via="test reset")
                         tx.outbox.suppress_unsent(number, "test reset")
+                        tx.reminders.drop_for(number)
             self.worker = self._worker()
 
         def _worker(self) -> OutboxWorker:
             # A generous timeout: on a loaded machine Prism can take seconds to answer, and a
             # send that times out is retried, so fewer texts would put the invariant to the test.
             return OutboxWorker(self.store, TwilioTransport(app.config, timeout=30),
-                                worker_id=f"w{id(self)}", clock=self.clock, rng=lambda: 0.0)
+                                worker_id=f"w{id(self)}", clock=self.clock, rng=lambda: 0.0,
+                                reminders=reminder_pass(app))
 
         def _text(self, number: str, body: str) -> list[str]:
             return messages(self.twilio.post("/sms", {
@@ -129,6 +135,27 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
         def share(self, sender, recipient):
             replies = self._text(sender, f"SHARE {recipient}")
             assert (replies == []) == self.opted_out[sender]
+
+        @rule(number=st.sampled_from(SMS_NUMBERS), days=st.sampled_from([0, 1, 2, 15, 30]))
+        def remind(self, number, days):
+            day = datetime.now(UTC).date() + timedelta(days=days)
+            replies = self._text(number, f"REMIND {day.isoformat()}")
+            assert (replies == []) == self.opted_out[number]
+            # The worker comes by as soon as the texts may go (local daytime): what is due at
+            # once (the checklist for a near appointment) is sent now.
+            soon = max(self.clock.now, datetime.now(UTC)) + timedelta(seconds=1)
+            self.clock.now = next_allowed(soon, "Europe/London")
+            self.worker.run_once()
+
+        @rule(number=st.sampled_from(SMS_NUMBERS))
+        def remind_off(self, number):
+            replies = self._text(number, "REMIND OFF")
+            assert (replies == []) == self.opted_out[number]
+
+        @rule(days=st.sampled_from([1, 14]), hours=st.sampled_from([0, 9, 13]))
+        def days_pass_and_reminders_come_due(self, days, hours):
+            self.clock.now += timedelta(days=days, hours=hours)
+            self.worker.run_once()
 
         @rule(number=st.sampled_from(SMS_NUMBERS), key=st.sampled_from(["9", "2", "3"]))
         def text_me_from_a_call(self, number, key):
@@ -198,6 +225,9 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
 
         def teardown(self):
             handed_to_twilio.append(self.checked)
+            reminders_sent.append(sum(("A note for your visit" in (m["body"] or "")
+                                       or "Your visit is tomorrow" in (m["body"] or ""))
+                                      for m in twilio_mock.created))
             self.store.dispose()
 
     # The same examples on every run (derandomize): the sends they make are known to happen,
@@ -208,4 +238,5 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
     with app.app_context():
         OptOutMachine.TestCase().runTest()
     assert sum(handed_to_twilio) > 0  # texts did go out: the invariant was put to the test
+    assert sum(reminders_sent) > 0  # reminders among them
     assert on_whatsapp  # and WhatsApp messages too

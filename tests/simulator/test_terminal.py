@@ -68,15 +68,16 @@ def test_it_types_a_caregivers_number_ended_by_hash(simulate, words, app):
 
 
 def test_it_texts_and_prints_each_part_with_its_cost(simulate, app):
-    result = simulate("sms", "CHECKLIST", "--from", "+447700900001")
+    first = simulate("sms", "CHECKLIST", "--from", "+447700900001")
+    result = simulate("sms", "ALL", "--from", "+447700900001")  # the whole list, in parts
 
     with app.app_context():
         pack = current_content().pack("en")
         from helpline.core.prompts import deployment_values
 
-        parts = compose.parts(pack, compose.reply_ids(pack, current_content().catalogue,
-                                                            "checklist"),
+        parts = compose.parts(pack, compose.section_ids(pack, "checklist"),
                               deployment_values(app.config))
+    assert first.exit_code == 0 and "Reply 1 of 1" in first.output, first.output
     assert result.exit_code == 0, result.output
     assert len(parts) > 1
     for n, part in enumerate(parts, start=1):

@@ -61,7 +61,8 @@ def test_unknown_text_lists_the_keywords(texter, words):
 
 
 def test_long_content_is_split_at_item_boundaries_into_numbered_gsm7_parts(texter, app):
-    replies = texter.send("QUESTIONS")
+    texter.send("QUESTIONS")
+    replies = texter.send("ALL")
 
     with app.app_context():
         pack = current_content().default
@@ -150,7 +151,7 @@ def test_the_crisis_line_is_added_when_configured(settings):
 def test_share_sends_an_introduction_then_the_questions(texter, words, outbox):
     reply = texter.send("SHARE +44 7400 123456")
 
-    assert reply == [words("sms.share_sent")]
+    assert reply == [words("sms.share_sent", masked_number="+44 *** 456")]
     rows = outbox.rows(to_number="+447400123456")
     assert rows[0].kind == "share_intro" and rows[0].body == words("sms.share_intro")
     assert all(row.state == PENDING for row in rows)
@@ -165,7 +166,7 @@ def test_a_national_number_is_read_in_the_senders_country(texter, outbox):
 
 @pytest.mark.parametrize("body", ["SHARE", "SHARE 12", "share my doctor"])
 def test_share_without_a_number_explains_how(texter, words, body):
-    assert texter.send(body) == [words("sms.share_invalid")]
+    assert texter.send(body) == [words("sms.share_invalid", example_number="07700 900123")]
 
 
 def test_shares_are_limited_per_sender_and_per_recipient(texter, words):
@@ -173,9 +174,9 @@ def test_shares_are_limited_per_sender_and_per_recipient(texter, words):
     same_recipient = texter.send("SHARE +447400123456")
     others = [texter.send(f"SHARE +44740012346{n}") for n in range(3)]
 
-    assert first == [words("sms.share_sent")]
+    assert first == [words("sms.share_sent", masked_number="+44 *** 456")]
     assert same_recipient == [words("sms.share_not_sent")]
-    assert others[0] == [words("sms.share_sent")]
+    assert others[0] == [words("sms.share_sent", masked_number="+44 *** 460")]
     assert others[-1] == [words("sms.share_limit")]
 
 
@@ -271,8 +272,8 @@ def test_bodies_that_are_not_utf8_get_an_answer_not_an_error(twilio, raw, as_rea
 
 
 def test_a_failing_handler_still_texts_an_apology(texter, words, monkeypatch):
-    from helpline.core import compose
+    from helpline.core import pieces
 
-    monkeypatch.setattr(compose, "reply_ids", lambda *a: 1 / 0)
+    monkeypatch.setattr(pieces, "piece", lambda *a, **k: 1 / 0)
 
     assert texter.send("CHECKLIST") == [words("sms.error")]

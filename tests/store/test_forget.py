@@ -49,6 +49,7 @@ def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
         "contact_details": 0,
         "outbox_unsent": 2,
         "outbox_sent": 1,
+        "reminders": 0,
         "opt_out_kept": 0,
         "whatsapp_window": 0,
     }
@@ -175,3 +176,25 @@ def test_forget_itself_does_not_compact(store: Store, nums) -> None:
     assert store.housekeeping()["compacted"] == 1
     assert free_pages(store) == 0
     assert store.housekeeping()["compacted"] == 0  # owed once, paid once
+
+
+def test_forget_keeps_discreet_and_drops_the_place(store: Store, nums) -> None:
+    with store.transaction() as tx:
+        tx.contacts.remember(nums.alice, language="ru", position="questions:3:")
+    with store.transaction() as tx:
+        tx.contacts.remember(nums.alice, discreet=True)
+    with store.reading() as tx:
+        before = tx.contacts.texter(nums.alice)
+    assert (before.language, before.position, before.discreet) == ("ru", "questions:3:", True)
+
+    counts = forget(store, nums.alice)
+
+    with store.reading() as tx:
+        after = tx.contacts.texter(nums.alice)
+        assert tx.contacts.is_discreet(nums.alice)
+    assert (after.language, after.position, after.opted_out) == (None, None, False)
+    assert counts["contact_details"] == 1 and counts["opt_out_kept"] == 0
+    with store.transaction() as tx:
+        tx.contacts.remember(nums.alice, discreet=False)
+    with store.reading() as tx:
+        assert not tx.contacts.is_discreet(nums.alice)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from helpline.content.loader import load_content
+from helpline.content.model import REMINDER_TEXTS
 from helpline.core import menu
 from helpline.voice.views import SHARE_SPOKEN, TEXT_ME_SPOKEN
 
@@ -21,7 +22,10 @@ KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.content_keys", "menu.question
 #: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
 SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(),
                     "voice.error", "voice.goodbye", "transfer.failed",
-                    "voice.urgent_care", "voice.urgent_care_local"}
+                    "voice.urgent_care", "voice.urgent_care_local",
+                    # the reminder screens (/voice/remind) speak their own
+                    *(text_id for text_id in REMINDER_TEXTS if text_id.startswith(
+                        "reminder.call_"))}
 
 
 def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
