@@ -19,7 +19,7 @@ from ..core.keywords import Intent
 from ..core.normalise import normalise
 from ..core.privacy import mask_number
 from ..outbound import optout_spool, sending
-from ..store import get_store
+from ..store import TexterState, get_store
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
 from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
@@ -101,12 +101,10 @@ def incoming_text():
     number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
     body = (request.form.get("Body") or "")[:MAX_BODY]
     store = get_store()
-    # Plain reads, not a write transaction: texts answered by other workers never queue
+    # One plain read, not a write transaction: texts answered by other workers never queue
     # behind this one for SQLite's write lock.
-    stored_language, opted_out = None, False
-    if number:
-        with store.reading() as tx:
-            stored_language, opted_out = tx.contacts.texter_state(number)
+    state = store.texter_state(number) if number else TexterState()
+    stored_language, opted_out = state.language, state.opted_out
     intent = setup.keywords.match(body, prefer=stored_language)
     language = setup.content.pack(intent.language or stored_language).code
     usage.record("sms", intent.name, language=language)

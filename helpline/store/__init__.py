@@ -39,7 +39,7 @@ from .models import (
 )
 from .outbox import MAX_PART_LENGTH
 from .receipts import FINAL_STATUSES
-from .records import OutboxActivity, OutboxItem, UsageCount
+from .records import OutboxActivity, OutboxItem, TexterState, UsageCount
 from .store import Store
 from .transaction import Transaction
 
@@ -128,6 +128,7 @@ __all__ = [
     "SecretKeyError",
     "Store",
     "StoreStartupError",
+    "TexterState",
     "Transaction",
     "UsageCount",
     "db_cli",

@@ -10,16 +10,37 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..core.privacy import mask_number
 from .hashing import KeyedHash
 from .models import Contact, utcnow
+from .records import TexterState
 from .topic import Topic, clean_text
 
 log = logging.getLogger(__name__)
+
+#: What an incoming text reads about its sender: the hash (to prefer the current key's record)
+#: and one column per ``TexterState`` field.
+TEXTER_COLUMNS = (Contact.number_hash,
+                  *(getattr(Contact, field.name) for field in fields(TexterState)))
+
+
+def texter_state_statement(candidates: int) -> Select:
+    """The texter-state read as one Core statement for ``candidates`` hashes (the current key
+    and each old one): built once per store, compiled once per process by SQLAlchemy's cache,
+    and run on a plain connection, with no ORM session or objects."""
+    hashes = [bindparam(f"h{i}") for i in range(candidates)]
+    return select(*TEXTER_COLUMNS).where(Contact.number_hash.in_(hashes))
+
+
+def texter_state_params(hashes: list[str], candidates: int) -> dict[str, str]:
+    """Bind values for ``texter_state_statement``; fewer hashes (a KeyedHash) repeat the first."""
+    padded = hashes + [hashes[0]] * (candidates - len(hashes))
+    return {f"h{i}": value for i, value in enumerate(padded[:candidates])}
 
 
 class Contacts(Topic):
@@ -70,12 +91,13 @@ class Contacts(Topic):
         log.info("Opt-in recorded for %s via %s.", _shown(number), clean_text(via, 64))
 
     def texter_state(self, number: str) -> tuple[str | None, bool]:
-        """(language, opted out) in one query: what every incoming text needs first."""
-        contacts = self.records_of(number)
-        current = self._hasher.hash(number)
-        contacts.sort(key=lambda c: c.number_hash != current)
-        language = next((c.language for c in contacts if c.language), None)
-        return language, any(c.opted_out for c in contacts)
+        """(language, opted out) in one query, inside this transaction (webhooks use the
+        store's ``texter_state``, which needs no transaction)."""
+        hashes = self._hasher.candidates(number)
+        rows = self._session.execute(texter_state_statement(len(hashes)),
+                                     texter_state_params(hashes, len(hashes)))
+        state = TexterState.of(rows, hashes[0])
+        return state.language, state.opted_out
 
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
         self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)

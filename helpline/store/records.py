@@ -6,8 +6,10 @@ session ever leaks out of the store.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any, ClassVar
 
 from .models import OutboxMessage
 
@@ -66,3 +68,32 @@ class UsageCount:
     content_id: str | None
     language: str | None
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TexterState:
+    """What an incoming text needs to know about its sender, read in one statement.
+
+    A new per-texter setting is one more field here with the same name as its ``contacts``
+    column (``contacts.TEXTER_COLUMNS`` reads every field): no other code changes.
+    """
+
+    language: str | None = None
+    opted_out: bool = False
+
+    #: Fields true if any of the number's records says so (when in doubt, do not text);
+    #: every other field comes from the record under the current key first.
+    ANY_RECORD: ClassVar[frozenset[str]] = frozenset({"opted_out"})
+
+    @classmethod
+    def of(cls, rows: Iterable[Sequence[Any]], current_hash: str) -> TexterState:
+        """From rows of (number_hash, *fields), under the current key and any old ones."""
+        ordered = sorted(rows, key=lambda row: row[0] != current_hash)
+        values: dict[str, Any] = {}
+        for index, field in enumerate(fields(cls), start=1):
+            column = [row[index] for row in ordered]
+            if field.name in cls.ANY_RECORD:
+                values[field.name] = any(column)
+            else:
+                values[field.name] = next((v for v in column if v is not None), field.default)
+        return cls(**values)

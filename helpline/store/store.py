@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from ..core.privacy import mask_numbers
 from . import db
+from .contacts import texter_state_params, texter_state_statement
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
+from .records import TexterState
 from .sealing import Sealer, derive_key
 from .transaction import Transaction
 
@@ -43,7 +45,10 @@ class Store:
     ) -> None:
         self.engine: Engine = db.make_engine(url, **(engine_options or {}))
         self._writer = db.writer(self.engine)
+        self._single_reader = db.single_reader(self.engine)
         self._hasher = NumberHasher(key, old_keys)
+        #: The texter-state read, built once: a statement for this store's number of keys.
+        self._state_statement = texter_state_statement(self._hasher.key_count)
         self._key = key.encode("utf-8") if isinstance(key, str) else key
 
     def sealer(self, purpose: bytes) -> Sealer:
@@ -90,6 +95,16 @@ class Store:
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield Transaction(session, self._hasher)
+
+    def texter_state(self, number: str) -> TexterState:
+        """What an incoming text needs first (language, opt-out, ...), in one SELECT on a plain
+        connection: no session, no transaction on SQLite, no objects. Read afresh on every
+        call: an opt-out is never remembered between requests."""
+        hashes = self._hasher.candidates(number)
+        params = texter_state_params(hashes, self._hasher.key_count)
+        with self._single_reader.connect() as conn:
+            rows = conn.execute(self._state_statement, params).all()
+        return TexterState.of(rows, hashes[0])
 
     def hash_number(self, number: str) -> str:
         """The keyed hash stored for a number; needs no database (the opt-out spool uses it)."""
