@@ -22,13 +22,12 @@ from ..outbound import optout_spool, sending
 from ..store import TexterState, get_store
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
-from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from ..web.webhook import guard_webhook, twiml_response
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
-bp.before_request(reject_unsigned)
-bp.before_request(mark_simulated)
+bp.before_request(guard_webhook)
 
 #: Longest message body read; Twilio's own limit is 1600 characters.
 MAX_BODY = 2000

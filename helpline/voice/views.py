@@ -24,15 +24,14 @@ from ..outbound import sending
 from ..store import store_of
 from ..web import usage
 from ..web.content import loaded_content
-from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from ..web.webhook import guard_webhook, twiml_response
 from .hours import is_open, parse_hours
 from .twiml import VoiceRenderer, step_url
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
-bp.before_request(reject_unsigned)
-bp.before_request(mark_simulated)
+bp.before_request(guard_webhook)
 
 EXTENSION = "helpline.voice"
 #: Longest speech read: a menu answer is a few words; a forged megabyte is not matched.
