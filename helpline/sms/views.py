@@ -23,6 +23,7 @@ from ..store import TexterState, get_store
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
 from ..web.webhook import guard_webhook, twiml_response
+from .replies import Prepared, twiml_of
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,18 @@ SHARE_TEXTED = {sending.SENT: "sms.share_sent", sending.INVALID: "sms.share_inva
                 sending.LIMIT: "sms.share_limit", sending.NOT_SENT: "sms.share_not_sent"}
 
 
+EXTENSION = "helpline.sms"
+
+
 def prepare(app: Flask) -> None:
+    loaded = loaded_content(app)
+    app.extensions[EXTENSION] = Prepared(loaded.content, loaded.values, loaded.keywords)
     with app.app_context():  # start-up: apply opt-outs spooled while the database was down
         optout_spool.replay(get_store(), optout_spool.spool_path(app.instance_path))
+
+
+def _prepared() -> Prepared:
+    return current_app.extensions[EXTENSION]
 
 
 def _setup() -> LoadedContent:
@@ -56,14 +66,9 @@ def _setup() -> LoadedContent:
 
 def _reply(language: str, text_ids: list[str] | None = None,
            parts: list[str] | None = None, values: dict[str, object] | None = None):
-    setup = _setup()
-    pack = setup.content.pack(language)
-    if parts is None:
-        parts = compose.parts(pack, text_ids or [], {**setup.values, **(values or {})})
-    response = MessagingResponse()
-    for part in parts:
-        response.message(part)
-    return twiml_response(response)
+    if parts is None:  # prepared at start-up, unless values known only now
+        return twiml_response(_prepared().replies.twiml(language, text_ids or [], values))
+    return twiml_response(twiml_of(parts))
 
 
 def _silence():
@@ -104,7 +109,7 @@ def incoming_text():
     # behind this one for SQLite's write lock.
     state = store.texter_state(number) if number else TexterState()
     stored_language, opted_out = state.language, state.opted_out
-    intent = setup.keywords.match(body, prefer=stored_language)
+    intent = _prepared().matches.match(body, stored_language)
     language = setup.content.pack(intent.language or stored_language).code
     usage.record("sms", intent.name, language=language)
 
