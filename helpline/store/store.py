@@ -42,8 +42,9 @@ class Store:
         *,
         old_keys: Iterable[str | bytes] = (),
         engine_options: dict[str, Any] | None = None,
+        waits: db.Waits = db.WEBHOOK_WAITS,
     ) -> None:
-        self.engine: Engine = db.make_engine(url, **(engine_options or {}))
+        self.engine: Engine = db.make_engine(url, waits, **(engine_options or {}))
         self._writer = db.writer(self.engine)
         self._single_reader = db.single_reader(self.engine)
         self._hasher = NumberHasher(key, old_keys)

@@ -51,8 +51,9 @@ def signature_is_valid() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
+    form = request.form  # outside the try: a body over the size limit is a 413, not a 403
     try:
-        url, form = signed_url(), request.form
+        url = signed_url()
         validator = _validator(token)
         # The usual case costs one HMAC. Only a mismatch pays for twilio's full check, which
         # also tries the URL with and without an explicit port (Twilio signs either way).
