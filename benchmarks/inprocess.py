@@ -99,13 +99,30 @@ def bench_inprocess(workdir: Path, rounds: int = 7, count: int = 200,
     return results
 
 
+def in_subprocess(workdir: Path, rounds: int = 7) -> dict:
+    """``bench_inprocess`` in a fresh process (it sets the environment and builds an app)."""
+    import json
+    import subprocess
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = workdir / "inprocess.json"
+    subprocess.run([sys.executable, __file__, "--rounds", str(rounds), "--json", str(out)],
+                   check=True, capture_output=True, timeout=900)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="helpline-inprocess-") as tmp:
         results = bench_inprocess(Path(tmp), args.rounds, profile=args.profile)
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print("| what | CPU ms (best) | CPU ms (median) | wall ms (best) |")
     print("|---|---:|---:|---:|")
     for name, row in results.items():
