@@ -100,7 +100,19 @@ class Contacts(Topic):
         return state.language, state.opted_out
 
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
-        self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)
+        now, language = now or utcnow(), clean_text(code, 16)
+        if self._hasher.key_count > 1 or isinstance(number, KeyedHash):
+            # During a key rotation the row may still sit under an old key: move it.
+            self._contact_for_write(number, now).language = language
+            return
+        # One statement, the text's only write: insert the row, or set the language on it.
+        self._session.execute(
+            self._insert(Contact)
+            .values(number_hash=self._hasher.hash(number), language=language, opted_out=False,
+                    created_at=now, updated_at=now)
+            .on_conflict_do_update(index_elements=["number_hash"],
+                                   set_={"language": language, "updated_at": now})
+        )
 
     def opted_out_among(self, hashes: Iterable[str]) -> set[str]:
         """Those of these hashes whose number said STOP (the outbox checks claimed rows)."""
