@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -68,9 +69,12 @@ class PreparedReplies:
 class Prepared:
     """What the texting handlers prepare at start-up."""
 
-    def __init__(self, content: Content, values: Mapping[str, object], table: KeywordTable):
+    def __init__(self, content: Content, values: Mapping[str, object], table: KeywordTable,
+                 spool: Path):
         self.replies = PreparedReplies(content, values)
         self.matches = RememberedMatches(table)
+        #: Where opt-outs wait while the database is down (looked at before every text).
+        self.spool = spool
 
 
 class RememberedMatches:

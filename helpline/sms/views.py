@@ -51,7 +51,8 @@ EXTENSION = "helpline.sms"
 
 def prepare(app: Flask) -> None:
     loaded = loaded_content(app)
-    app.extensions[EXTENSION] = Prepared(loaded.content, loaded.values, loaded.keywords)
+    app.extensions[EXTENSION] = Prepared(loaded.content, loaded.values, loaded.keywords,
+                                         optout_spool.spool_path(app.instance_path))
     with app.app_context():  # start-up: apply opt-outs spooled while the database was down
         optout_spool.replay(get_store(), optout_spool.spool_path(app.instance_path))
 
@@ -92,7 +93,7 @@ def _spool_opt_out(intent: Intent):
 @bp.before_request
 def _replay_spooled_opt_outs() -> None:
     """Opt-outs spooled during a database outage are applied before anything else."""
-    path = optout_spool.spool_path(current_app.instance_path)
+    path = _prepared().spool
     if optout_spool.pending(path):
         optout_spool.replay(get_store(), path)
 

@@ -25,6 +25,9 @@ MENU_TIMEOUT = 10
 PIECE_TIMEOUT = 15
 #: Someone may be looking the number up in their contacts.
 NUMBER_TIMEOUT = 20
+#: Screens kept written (steps x languages is a few thousand at most; values such as an
+#: emergency number add a few more). Beyond this a screen is simply written each time.
+MAX_PREPARED_SCREENS = 20_000
 
 AudioLookup = Callable[[str, str, str], "str | None"]
 
@@ -119,6 +122,8 @@ class VoiceRenderer:
             (prompt.language, prompt.key): self._piece(prompt.language, prompt.key, prompt.text)
             for prompt in spoken_prompts(content, settings)
         }
+        #: Whole screens as written the first time: key from _screen_key -> top-level verbs.
+        self.screens: dict[tuple, tuple[str, ...]] = {}
 
     def _piece(self, language: str, key: str, text: str) -> str:
         path = self.audio_path(language, key, text) if self.audio_path is not None else None
@@ -140,8 +145,26 @@ class VoiceRenderer:
     def render(self, step: menu.Step, language: str, base_url: str,
                seal: Callable[[str], str] | None = None) -> VoiceResponse:
         """TwiML for ``step``; ``base_url`` is where this app is reached (for local audio);
-        ``seal`` encrypts typed digits for the next step's URL (without it they are dropped)."""
+        ``seal`` encrypts typed digits for the next step's URL (without it they are dropped).
+
+        A screen is written once: the same step in the same language is the same document
+        (typed digits, sealed per call, aside), so later callers get the prepared verbs.
+        """
         audio_base = self.audio_base or base_url.rstrip("/") + "/audio"
+        key = _screen_key(step, language, audio_base)
+        prepared = self.screens.get(key) if key is not None else None
+        if prepared is not None:
+            response = PreparedResponse()
+            for verb in prepared:
+                response.nest(Piece(verb))
+            return response
+        response = self._render(step, language, audio_base, seal)
+        if key is not None and len(self.screens) < MAX_PREPARED_SCREENS:
+            self.screens[key] = tuple(to_xml(verb) for verb in response.verbs)
+        return response
+
+    def _render(self, step: menu.Step, language: str, audio_base: str,
+                seal: Callable[[str], str] | None) -> VoiceResponse:
         response = PreparedResponse()
         listen = step.listen
         if listen is None:
@@ -178,6 +201,21 @@ class VoiceRenderer:
         # silence rather than let the call fall off the end of the document.
         response.redirect(action, method="POST")
         return response
+
+
+def _screen_key(step: menu.Step, language: str, audio_base: str) -> tuple | None:
+    """What a screen's document depends on, or None when it must be written every time
+    (typed digits are sealed for each call; unhashable values are not expected but safe)."""
+    if step.listen is not None and step.listen.digits:
+        return None
+    key = (language, audio_base, step.listen, step.hangup,
+           tuple((say.text_id, say.language, tuple(sorted(say.values.items())))
+                 for say in step.prompts))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def step_url(position: menu.Position, path: str = "/voice/step",
