@@ -35,9 +35,6 @@ SQLITE_FILE = "helpline.sqlite3"
 
 #: Execution option marking a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "helpline_write"
-#: Execution option for a connection that runs one SELECT and nothing else: on SQLite no BEGIN
-#: (a single statement reads one consistent snapshot by itself), one round trip less.
-SINGLE_READ_OPTION = "helpline_single_read"
 
 #: How long migrations (an operator's command, or the embedded file at start-up) wait for
 #: another process's lock, in milliseconds.
@@ -155,10 +152,8 @@ def _sqlite_engine(url: URL, waits: Waits, **options: Any) -> Engine:
         # A writer takes the write lock up front: a deferred transaction that reads and then
         # writes fails with "database is locked" if another writer got in between, whatever the
         # busy timeout. This is the single-writer rule that makes outbox claims exclusive.
-        options = conn.get_execution_options()
-        if options.get(SINGLE_READ_OPTION):
-            return
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -195,11 +190,6 @@ def _precreate_private_file(path: Path) -> None:
 def writer(engine: Engine) -> Engine:
     """The same engine (and pool) with write transactions marked for BEGIN IMMEDIATE."""
     return engine.execution_options(**{WRITE_OPTION: True})
-
-
-def single_reader(engine: Engine) -> Engine:
-    """The same engine (and pool) for connections that run exactly one SELECT."""
-    return engine.execution_options(**{SINGLE_READ_OPTION: True})
 
 
 @contextmanager

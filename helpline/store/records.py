@@ -87,7 +87,8 @@ class TexterState:
 
     @classmethod
     def of(cls, rows: Iterable[Sequence[Any]], current_hash: str) -> TexterState:
-        """From rows of (number_hash, *fields), under the current key and any old ones."""
+        """From rows of (number_hash, *fields), under the current key and any old ones, as the
+        driver returns them."""
         ordered = sorted(rows, key=lambda row: row[0] != current_hash)
         values: dict[str, Any] = {}
         for index, field in enumerate(fields(cls), start=1):
@@ -96,4 +97,6 @@ class TexterState:
                 values[field.name] = any(column)
             else:
                 values[field.name] = next((v for v in column if v is not None), field.default)
+            if isinstance(field.default, bool):  # SQLite's driver hands back 0 and 1
+                values[field.name] = bool(values[field.name])
         return cls(**values)

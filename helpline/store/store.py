@@ -46,10 +46,13 @@ class Store:
     ) -> None:
         self.engine: Engine = db.make_engine(url, waits, **(engine_options or {}))
         self._writer = db.writer(self.engine)
-        self._single_reader = db.single_reader(self.engine)
         self._hasher = NumberHasher(key, old_keys)
-        #: The texter-state read, built once: a statement for this store's number of keys.
-        self._state_statement = texter_state_statement(self._hasher.key_count)
+        #: The texter-state read: a Core statement for this store's number of keys, compiled
+        #: once for this database and run on the driver's cursor (the hottest read there is).
+        compiled = texter_state_statement(self._hasher.key_count).compile(
+            dialect=self.engine.dialect)
+        self._state_sql = compiled.string
+        self._state_order = compiled.positiontup if compiled.positional else None
         self._key = key.encode("utf-8") if isinstance(key, str) else key
 
     def sealer(self, purpose: bytes) -> Sealer:
@@ -98,13 +101,27 @@ class Store:
             yield Transaction(session, self._hasher)
 
     def texter_state(self, number: str) -> TexterState:
-        """What an incoming text needs first (language, opt-out, ...), in one SELECT on a plain
-        connection: no session, no transaction on SQLite, no objects. Read afresh on every
+        """What an incoming text needs first (language, opt-out, ...), in one SELECT on a pooled
+        connection's cursor: no session, no BEGIN on SQLite, no objects. Read afresh on every
         call: an opt-out is never remembered between requests."""
         hashes = self._hasher.candidates(number)
         params = texter_state_params(hashes, self._hasher.key_count)
-        with self._single_reader.connect() as conn:
-            rows = conn.execute(self._state_statement, params).all()
+        if self._state_order is not None:  # the driver wants positional parameters
+            params = tuple(params[name] for name in self._state_order)
+        raw = self.engine.raw_connection()  # pooled; pre-pinged on PostgreSQL
+        cursor = None
+        try:
+            cursor = raw.cursor()
+            cursor.execute(self._state_sql, params)
+            rows = cursor.fetchall()
+        except Exception as exc:
+            if self.engine.dialect.is_disconnect(exc, raw.dbapi_connection, cursor):
+                raw.invalidate()  # never hand a dead connection to the next request
+            raise
+        finally:
+            if cursor is not None:
+                cursor.close()
+            raw.close()  # back to the pool, which ends the read (rollback on PostgreSQL)
         return TexterState.of(rows, hashes[0])
 
     def hash_number(self, number: str) -> str:

@@ -60,8 +60,14 @@ class DiskAndDatabase:
 def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
     seen = DiskAndDatabase()
 
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        seen.statements.append(statement)
+    # SQLite's own trace sees every statement the driver runs, through SQLAlchemy or straight
+    # on a pooled connection's cursor (the texter-state read), each exactly once.
+    def on_checkout(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(seen.statements.append)
+
+    def on_checkin(dbapi_connection, record):
+        if dbapi_connection is not None:
+            dbapi_connection.set_trace_callback(None)
 
     real_open, real_os_open = builtins.open, os.open
 
@@ -75,7 +81,9 @@ def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
 
     with app.app_context():
         engine = get_store().engine
-    event.listen(engine, "before_cursor_execute", on_execute)
+    assert engine.dialect.name == "sqlite"
+    event.listen(engine, "checkout", on_checkout)
+    event.listen(engine, "checkin", on_checkin)
     # builtins.open is io.open, which pathlib calls directly: spy on both names.
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(io, "open", spy_open)
@@ -84,7 +92,8 @@ def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
         yield seen
     finally:
         monkeypatch.undo()
-        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "checkout", on_checkout)
+        event.remove(engine, "checkin", on_checkin)
 
 
 def walk_a_call(caller: Caller, seen: DiskAndDatabase | None = None) -> None:
