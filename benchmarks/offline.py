@@ -109,7 +109,7 @@ def _fold_to_cheapest(text: str) -> str:
     Punctuation with a plain twin (curly quotes, dashes, ellipsis, no-break space) becomes the
     twin; letters are kept, since a language's own letters are not ours to drop.
     """
-    from helpline.content.loader import SMART_PUNCTUATION
+    from helpline.content.validation import SMART_PUNCTUATION
 
     twins = {ch: (" " if ch == "\u00a0" else plain) for ch, plain in SMART_PUNCTUATION.items()}
     return "".join(twins.get(ch, ch) for ch in text)
@@ -119,25 +119,26 @@ def bench_sms_cost() -> list[dict]:
     """Segments each keyword reply costs per language, beside the same parts with every
     character in the cheapest form the language permits (what better punctuation would save)."""
     from helpline import create_app
-    from helpline.content import CONTENT_EXTENSION
-    from helpline.content.loader import SMART_PUNCTUATION
+    from helpline.content.validation import SMART_PUNCTUATION
     from helpline.core import compose
     from helpline.core.prompts import deployment_values
     from helpline.core.segments import analyse
+    from helpline.web.content import loaded_content
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "INSTANCE_PATH": tmp,
                           "HELPLINE_SECRET_KEY": "benchmark-secret-key-for-hashing-numbers",
                           "DATABASE_URL": f"sqlite:///{tmp}/cost.sqlite3",
                           "HELPLINE_LANGUAGES": ",".join(LANGUAGES)})
-        content = app.extensions[CONTENT_EXTENSION]
+        content = loaded_content(app).content
         values = deployment_values(app.config)
         rows = []
-        intents = ["menu", "scripts", "script_direct", "script_emotional", "script_calm",
-                   "checklist", "questions", "international", "support", "help"]
-        for pack in content:
+        # The catalogue's sections, as it lists them, between the menu and HELP.
+        intents = ["menu", *(section.id for section in content.catalogue), "help"]
+        for pack in content.languages.values():
             for intent in intents:
-                parts = compose.parts(pack, compose.reply_ids(pack, intent), values)
+                ids = compose.reply_ids(pack, content.catalogue, intent)
+                parts = compose.parts(pack, ids, values)
                 infos = [analyse(part) for part in parts]
                 cheapest = [analyse(_fold_to_cheapest(part)) for part in parts]
                 rows.append({
