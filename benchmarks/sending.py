@@ -208,8 +208,8 @@ def table(result: dict) -> str:
     out += ["", f"The mock alone answers about {result['mock_per_second']:.0f} create-message "
             "requests a second (3 threads): above that, the mock, not the helpline, is the limit."]
     if not result["rate_limit"]:
-        out += ["", f"No shared sending rate in this version ({RATE_SETTING} is not a "
-                "setting yet), so only the unlimited runs are shown."]
+        out += ["", "No shared sending rate in this version yet, so only the unlimited runs "
+                "are shown."]
     return "\n".join(out)
 
 
