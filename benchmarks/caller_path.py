@@ -4,7 +4,8 @@
 
 Computed from the content, the phone menu and the shipped audio, with no telephone: the real
 app answers each step of a call (as Twilio would post it), and every ``<Play>`` counts for the
-duration of its file in ``audio/manifest.json`` (a ``<Say>`` for its words at 150 a minute).
+duration of its file in ``audio/manifest.json`` (a ``<Say>`` for its words at 150 a minute, a
+``<Pause>`` for its length).
 
 Three callers walk each path:
 - **hears all** hears every prompt to the end before pressing a key;
@@ -30,7 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from helpline import create_app  # noqa: E402
+from helpline.core.pace import MIN_UNITS_TO_JUDGE  # noqa: E402
+from helpline.core.prompts import SLOW_SUFFIX  # noqa: E402
 from helpline.simulator.dispatch import transcript_for  # noqa: E402
+from helpline.store import get_store  # noqa: E402
+from helpline.store.callers import Stopped  # noqa: E402
 
 SAY_WORDS_PER_MINUTE = 150
 CALLER = "+447400123456"
@@ -71,6 +76,8 @@ class CallerPath:
     steps: tuple[Step, ...]
     target: str  # an audio id (prefix) heard after the last step
     languages: str = "en"
+    #: A caller who asked to be remembered on an earlier call, and stopped at question 7.
+    returning: bool = False
 
 
 def press(key: str, announced_by: str | None = None) -> Step:
@@ -81,13 +88,20 @@ PATHS = (
     CallerPath("first main-menu choice", (), "menu.main"),
     CallerPath("whole main menu heard", (), ""),
     CallerPath("first checklist item", (press("2"),), "checklist.pathology"),
-    CallerPath("question 7", (press("3"),) + (press("2"),) * 6, "questions.q07"),
+    CallerPath("question 7", (press("3"),) + (press("9"),) * 6, "questions.q07"),
     CallerPath("second script", (press("1"), press("2")), "scripts.emotional"),
-    CallerPath("second China piece", (press("4"), press("2")), "international.specialties"),
-    CallerPath("repeat a question", (press("3"), press("1")), "questions.q01"),
-    CallerPath("caregiver send (all ten)", (press("3"), press("8"), Step(digits=CAREGIVER + "#",
-                                       announced_by="number"), press("1")), "caregiver.sent"),
-    CallerPath("all ten questions texted", (press("3"), press("9"), press("2")), "voice.text_sent"),
+    CallerPath("second China piece", (press("4"), press("9")), "international.specialties"),
+    CallerPath("a question again", (press("3"), press("#", "press the hash key")),
+               "questions.q01"),
+    CallerPath("back a question", (press("3"), press("9"), press("*", "press the star key")),
+               "questions.q01"),
+    CallerPath("a question slower", (press("3"), press("7")), "questions.q01"),
+    CallerPath("caregiver send (all ten)", (press("3"), press("6"), press("3"), Step(
+        digits=CAREGIVER + "#", announced_by="hash key"), press("1")), "caregiver.sent"),
+    CallerPath("all ten questions texted", (press("3"), press("6"), press("2")),
+               "voice.text_sent"),
+    CallerPath("questions people ask", (press("9"), press("3")), "faq.intro"),
+    CallerPath("returning: question 7 again", (press("1"),), "questions.q07", returning=True),
     CallerPath("first choice, six languages", (), "menu.main", languages="en,zh,es,ar,ru,fr"),
 )
 
@@ -117,12 +131,25 @@ class Caller:
                 words = transcript_for(self.app, node.text or "") or ""
                 seconds = entry["duration"] if entry else 0.0
                 heard.append(Heard(entry["id"] if entry else tail, words, seconds))
+            elif node.tag == "Pause":
+                heard.append(Heard("pause", "", float(node.get("length", "1"))))
             elif node.tag == "Say":
                 words = node.text or ""
                 heard.append(Heard("say", words,
                                    len(words.split()) * 60 / SAY_WORDS_PER_MINUTE))
         redirect = root.find("Redirect")
         return heard, action or (redirect.text if redirect is not None else "")
+
+    def remember(self, screen: str, piece: int) -> None:
+        """As if this caller had asked to be remembered, and stopped at ``screen``."""
+        with self.app.app_context():
+            with get_store().transaction() as tx:
+                tx.callers.remember(CALLER, Stopped("en", screen, piece))
+
+    def forget(self) -> None:
+        with self.app.app_context():
+            with get_store().transaction() as tx:
+                tx.callers.forget(CALLER)
 
     def walk(self, steps: tuple[Step, ...]) -> list[tuple[Step | None, list[Heard]]]:
         answer = self.client.post("/voice", data=self.call)
@@ -179,13 +206,16 @@ def seconds_to_target(walked, target: str, caller: str) -> float | None:
     return total
 
 
-def words_per_minute() -> tuple[float, float, float, str]:
-    """Mean, lowest and highest pace of the shipped English audio, and the fastest prompt."""
+def words_per_minute(slow: bool = False) -> tuple[float, float, float, str]:
+    """Mean, lowest and highest pace of the shipped English audio (or of its slow renderings),
+    and the fastest prompt; prompts too short to judge are left out, as audio status does."""
     caller = Caller("en")
     paces = []
     for entry in caller.audio.values():
+        if entry["language"] != "en" or entry["id"].endswith(SLOW_SUFFIX) != slow:
+            continue
         words = transcript_for(caller.app, "/audio/" + entry["file"]) or ""
-        if entry["language"] == "en" and words and entry["duration"] > 0:
+        if len(words.split()) >= MIN_UNITS_TO_JUDGE and entry["duration"] > 0:
             paces.append((len(words.split()) * 60 / entry["duration"], entry["id"]))
     paces.sort()
     mean = sum(p for p, _ in paces) / len(paces)
@@ -204,7 +234,11 @@ def main() -> int:
     callers: dict[str, Caller] = {}
     for path in PATHS:
         caller = callers.setdefault(path.languages, Caller(path.languages))
+        if path.returning:
+            caller.remember("questions", 6)
         walked = caller.walk(path.steps)
+        if path.returning:
+            caller.forget()
         keys = " ".join(s.digits or f"“{s.speech}”" for s, _ in walked if s) or "none"
         shown = [seconds_to_target(walked, path.target, kind) for kind in kinds]
         cells = " | ".join(f"{x:.1f}" if x is not None else "not reached" for x in shown)
@@ -213,9 +247,11 @@ def main() -> int:
             for step, heard in walked:
                 print(step, [(h.prompt, round(h.seconds, 1)) for h in heard])
     mean, low, high, fastest_prompt = words_per_minute()
+    slow_mean, slow_low, slow_high, _ = words_per_minute(slow=True)
     rows.append("")
     rows.append(f"Shipped English audio: {mean:.0f} words a minute on average, {low:.0f} to "
-                f"{high:.0f} ({fastest_prompt} fastest).")
+                f"{high:.0f} ({fastest_prompt} fastest); its slow renderings {slow_mean:.0f}, "
+                f"{slow_low:.0f} to {slow_high:.0f}.")
     table = "\n".join(rows)
     print(table)
     if args.markdown:

@@ -147,13 +147,13 @@ def caller(n: int, port: int, stats: Stats, stop: threading.Event, think: float,
             if gather.get("finishOnKey") == "#":
                 step["Digits"] = rng.choice(["447400123456", "07400123456", "*"])
             elif roll < 0.08:
-                step["Digits"] = "9"  # text me this
+                step["Digits"] = "6"  # text me this
             elif roll < 0.12:
                 pass  # silence
             elif roll < 0.2:
                 step["SpeechResult"] = rng.choice(["checklist", "next", "repeat", "menu"])
             else:
-                step["Digits"] = rng.choice("1223*8")
+                step["Digits"] = rng.choice("123999*#7836")
             root = client.post("voice_step", gather.get("action") or "", step)
         client.post("voice_status", "/voice/status",
                     {**fields, "CallStatus": "completed",

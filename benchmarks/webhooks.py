@@ -71,8 +71,8 @@ def _text(body: str) -> dict[str, str]:
 
 ENDPOINTS = (
     Endpoint("voice: incoming call", "/voice", _call(CallStatus="ringing")),
-    # Question 6 of 10, key 2 (next): the caller reaches question 7.
-    Endpoint("voice: question 7", "/voice/step?s=questions&l=en&i=5", _call(Digits="2")),
+    # Question 6 of 10, key 9 (next): the caller reaches question 7.
+    Endpoint("voice: question 7", "/voice/step?s=questions&l=en&i=5", _call(Digits="9")),
     Endpoint("sms: QUESTIONS", "/sms", _text("QUESTIONS")),
     Endpoint("sms: misspelt keyword", "/sms", _text("Qestions?")),
 )
@@ -189,10 +189,12 @@ def write_requests(endpoint: Endpoint, target: Path, count: int = 200) -> Path:
 def run_wrk(server: Gunicorn, requests_file: Path, connections: int, seconds: float) -> dict:
     cpu_before = server.cpu_seconds()
     out = subprocess.run(
-        [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(LUA),
+        [WRK, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s", "-s", str(LUA),
          f"http://127.0.0.1:{server.port}", "--", str(requests_file)],
-        capture_output=True, text=True, timeout=seconds + 60, check=True,
+        capture_output=True, text=True, timeout=seconds + 60,
     )
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr.strip()[:500]}")
     line = next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))
     result = json.loads(line[len("RESULT "):])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)

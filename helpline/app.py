@@ -39,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     # Imported here, not at the top: each part reads settings in init_app, never at import.
-    from . import golive, reports, simulator, sms, store, studio, voice
+    from . import golive, reports, simulator, sms, store, studio, voice, whatsapp
     from .audio import serving as audio
     from .core import privacy
     from .outbound import policy
@@ -64,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     audio.init_app(app, loaded.content)  # before voice: the voice flow plays what it lists
     voice.init_app(app)  # /voice
     sms.init_app(app)  # /sms
+    whatsapp.init_app(app)  # WhatsApp on /sms; its section voice notes on /whatsapp/audio
     golive.init_app(app)  # /healthz and /readyz
     reports.init_app(app)  # /admin/reports
     simulator.init_app(app)  # /simulator

@@ -66,6 +66,12 @@ DEFAULTS: dict[str, Any] = {
     # 1: ask Twilio's line type intelligence before the first text to a new number, and
     # refuse landlines and VoIP numbers (each look-up is charged by Twilio).
     "HELPLINE_LOOKUP_LINE_TYPE": "",
+    # WhatsApp (README "WhatsApp"): the sender (a Twilio number registered with WhatsApp, or
+    # the sandbox's), approved templates by purpose and language (text_me.en=HX...), and 1 to
+    # keep one opt-out for a number's SMS and WhatsApp.
+    "HELPLINE_WHATSAPP_FROM": "",
+    "HELPLINE_WHATSAPP_TEMPLATES": "",
+    "HELPLINE_WHATSAPP_SHARED_OPT_OUT": "",
     "DATABASE_URL": "",
 }
 

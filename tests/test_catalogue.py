@@ -29,35 +29,42 @@ from .voice.test_reachability import walk
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "zh", "es", "ar", "ru", "fr"]
 
-#: The new section as each language writes it: its keyword, an intro and three pieces.
+#: The new section as each language writes it: its keyword, its line on the "more" screen, an
+#: intro and three pieces.
 GLOSSARY = {
-    "en": ("GLOSSARY", "Here are words you may hear.", ["A biopsy takes a small piece of "
-           "tissue.", "A scan makes a picture of the inside of the body.", "A trial tests a new "
-           "treatment."]),
-    "zh": ("词语解释", "您可能会听到的词。",
+    "en": ("GLOSSARY", "For words you may hear, press 5.", "Here are words you may hear.",
+           ["A biopsy takes a small piece of tissue.",
+            "A scan makes a picture of the inside of the body.",
+            "A trial tests a new treatment."]),
+    "zh": ("词语解释", "想听常用词语的解释，请按5。", "您可能会听到的词。",
            ["活检是取一小块组织。", "扫描是给身体内部拍照。", "临床试验是在测试新的治疗。"]),
-    "es": ("GLOSARIO", "Palabras que quizás escuche.",
+    "es": ("GLOSARIO", "Para palabras que quizás escuche, marque 5.",
+           "Palabras que quizás escuche.",
            ["Una biopsia toma un trocito de tejido.", "Un estudio de imagen fotografía el cuerpo.",
             "Un ensayo prueba un tratamiento nuevo."]),
-    "ar": ("مصطلحات", "كلمات قد تسمعها.",
+    "ar": ("مصطلحات", "لشرح بعض الكلمات، الرقم 5.", "كلمات قد تسمعها.",
            ["الخزعة قطعة صغيرة من النسيج.", "الأشعة صورة لداخل الجسم.",
             "التجربة تختبر علاجا جديدا."]),
-    "ru": ("СЛОВАРЬ", "Слова, которые вы можете услышать.", ["Биопсия - это кусочек ткани.",
-           "Снимок показывает тело изнутри.", "Исследование проверяет новое лечение."]),
-    "fr": ("GLOSSAIRE", "Des mots que vous entendrez peut-être.",
+    "ru": ("СЛОВАРЬ", "Словарь - нажмите 5.", "Слова, которые вы можете услышать.",
+           ["Биопсия - это кусочек ткани.", "Снимок показывает тело изнутри.",
+            "Исследование проверяет новое лечение."]),
+    "fr": ("GLOSSAIRE", "Pour les mots à connaître, appuyez sur 5.",
+           "Des mots que vous entendrez peut-être.",
            ["Une biopsie prélève un peu de tissu.", "Une image montre l'intérieur du corps.",
             "Un essai teste un nouveau traitement."]),
 }
 
 
 def add_glossary_section(content_dir: Path) -> None:
-    """What an operator would do: a catalogue entry and the words in every language file."""
+    """What an operator would do: a catalogue entry offered under "more" (the main menu's five
+    choices are taken), and the words in every language file."""
     catalogue = yaml.safe_load((content_dir / "catalogue.yaml").read_text(encoding="utf-8"))
-    catalogue["sections"]["glossary"] = {"key": 7, "position": "nav.part",
+    catalogue["sections"]["glossary"] = {"key": "more", "position": "nav.part",
                                          "report": "Words explained"}
+    catalogue["keys"]["screens"]["more"]["keys"]["5"] = "glossary"
     (content_dir / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True),
                                                 encoding="utf-8")
-    for code, (keyword, intro, pieces) in GLOSSARY.items():
+    for code, (keyword, offer, intro, pieces) in GLOSSARY.items():
         path = content_dir / f"{code}.yaml"
         text = path.read_text(encoding="utf-8")
         # Plain text edits, as a person would make them: a block under texts: and a line
@@ -67,6 +74,8 @@ def add_glossary_section(content_dir: Path) -> None:
             + [f"    q{n}: {json.dumps(piece, ensure_ascii=False)}"
                for n, piece in enumerate(pieces, start=1)]) + "\n"
         text = text.replace("\ntexts:\n", "\ntexts:\n" + block, 1)
+        text = text.replace("\n  menu:\n", "\n  menu:\n    more_glossary: "
+                            f"{json.dumps(offer, ensure_ascii=False)}\n", 1)
         text = text.replace("\nintents:\n", f"\nintents:\n  glossary: [{keyword}]\n", 1)
         assert "  glossary:" in text and f"glossary: [{keyword}]" in text
         path.write_text(text, encoding="utf-8")
@@ -100,17 +109,18 @@ def test_a_caller_reaches_it_by_its_key_and_hears_each_piece(glossary_app):
     caller.dial()
     caller.press("1")  # English
 
-    first = caller.press("7")
+    assert caller.press("9").hears("menu.more_glossary")
+    first = caller.press("5")
     assert first.hears("glossary.intro") and first.hears("glossary.q1")
     assert first.hears("nav.part", n=1, total=3)
-    assert caller.press("2").hears("glossary.q2")
+    assert caller.press("9").hears("glossary.q2")
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_a_texter_reaches_it_by_its_keyword_in_every_language(glossary_app, code):
     from helpline.content.alphabet import to_gsm7
 
-    keyword, intro, pieces = GLOSSARY[code]
+    keyword, _, intro, pieces = GLOSSARY[code]
     replies = " ".join(Texter(Twilio(glossary_app.test_client())).send(keyword))
 
     # Spanish and French texts leave off the accents GSM-7 lacks (sms_alphabet: economy).
@@ -123,7 +133,8 @@ def test_the_reports_count_it_under_its_label(glossary_app):
         caller = Caller(Twilio(client), glossary_app)
         caller.dial()
         caller.press("1")
-        caller.press("7")
+        caller.press("9")
+        caller.press("5")
     Texter(Twilio(client)).send("GLOSSARY")
     recorder(glossary_app).flush()
 

@@ -93,11 +93,11 @@ def add_second_language(content: Path) -> Path:
     [
         ("missing_in_second", "es.yaml: questions.q07: is missing"),
         ("yaml_syntax", "en.yaml:"),
-        ("too_hard", "welcome (voice): reads at grade"),
+        ("too_hard", "safety (voice): reads at grade"),
         ("hard_sentence", "safety (voice): has a sentence at grade"),
         ("dale_chall", "has a Dale-Chall score of"),
         ("curly_quote", "sms.help (sms): has '\u2019' (U+2019)"),
-        ("placeholder", "welcome (voice): uses placeholders none but en.yaml uses {helpline_name}"),
+        ("placeholder", "sms.help (sms): uses placeholders none but en.yaml uses {helpline_name}"),
     ],
 )
 def test_content_check_fails_naming_file_id_and_fix(broken, breakage, expected):
@@ -109,18 +109,18 @@ def test_content_check_fails_naming_file_id_and_fix(broken, breakage, expected):
         edit(english, "  welcome:\n", "  welcome: [\n")
     elif breakage == "too_hard":
         text = english.read_text(encoding="utf-8")
-        start = text.index("  welcome:\n")
-        end = text.index("  safety:\n")
+        start = text.index("  safety:\n")
+        end = text.index("    sms:", start)
         english.write_text(
-            text[:start] + "  welcome:\n    voice: >-\n      Notwithstanding considerable "
+            text[:start] + "  safety:\n    voice: >-\n      Notwithstanding considerable "
             "institutional heterogeneity, multidisciplinary deliberation substantially "
-            "facilitates individualized therapeutic determinations for {helpline_name}.\n"
+            "facilitates individualized therapeutic determinations.\n"
             + text[end:], encoding="utf-8")
     elif breakage == "hard_sentence":
-        edit(english, "We do not give medical advice.", "We do not give medical advice. Your "
+        edit(english, "This is not medical advice.", "This is not medical advice. Your "
              "records may call them molecular, genomic or biomarker tests.")
     elif breakage == "dale_chall":
-        edit(english, "We do not give medical advice.", "We do not give medical advice. "
+        edit(english, "This is not medical advice.", "This is not medical advice. "
              "Bring the scan disc. Bring the lab slips. Bring the chemo log. Bring the drug "
              "list. Bring the gene test. Bring the MRI CD. Bring the PET scan.")
     elif breakage == "curly_quote":
@@ -129,11 +129,7 @@ def test_content_check_fails_naming_file_id_and_fix(broken, breakage, expected):
         english.write_text(text[:start] + "        Don\u2019t worry.\n" + text[start:],
                            encoding="utf-8")
     elif breakage == "placeholder":
-        text = spanish.read_text(encoding="utf-8")
-        start = text.index("  welcome:\n")
-        end = text.index("  safety:\n")
-        spanish.write_text(text[:start] + "  welcome:\n    voice: Hola.\n" + text[end:],
-                           encoding="utf-8")
+        edit(spanish, "This is {helpline_name}. We share", "This is our line. We share")
 
     result = run("content", "check", "--dir", str(broken),
                  env={"HELPLINE_LANGUAGES": "en,es"})

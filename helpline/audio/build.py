@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..content.model import Content, LanguageMeta
-from ..core.prompts import Prompt, spoken_prompts
+from ..core.pace import PACE_LIMITS, pace_correction
+from ..core.prompts import SLOW_SUFFIX, Prompt, spoken_prompts
 from . import dsp
 from .engines import Engine, EngineError, EngineUnavailable, make_engine
 from .hashing import (
@@ -42,6 +43,11 @@ from .planning import (
 from .recordings import Recording, find_recordings, write_sidecar
 from .tiers import RECORDED, meets_min_tier
 
+#: Part of an engine's signature: each prompt is built at the pace the call is written for.
+PACED = "@paced"
+#: Tries at reaching that pace (each after the first synthesis).
+PACE_TRIES = 2
+
 # --- plan --------------------------------------------------------------------------------------
 
 
@@ -54,6 +60,8 @@ class Source:
     signature: str
     tier: str
     recording: Recording | None = None
+    #: Spoken by the engine's slower self (the slow rendering).
+    slow: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,8 @@ class BuildReport:
     """What a build did, for the summary line and for tests."""
 
     prompts: int = 0
+    #: Files the build is about (each prompt, and its slow rendering where one is made).
+    files: int = 0
     generated: list[str] = field(default_factory=list)
     unchanged: int = 0
     recovered: int = 0
@@ -121,6 +131,7 @@ class AudioBuild:
         only: Sequence[str] = (),
         force: bool = False,
         prune: bool = False,
+        slow: bool = True,
         engines: Mapping[str, Engine] | None = None,
         engine_options: Mapping[str, Mapping[str, object]] | None = None,
         profile: OutputProfile = TELEPHONY,
@@ -139,6 +150,8 @@ class AudioBuild:
         self.only = tuple(only)
         self.force = force
         self.prune = prune
+        #: Also make each engine-spoken prompt's slow rendering.
+        self.slow = slow
         self.profile = profile
         self._engines: dict[str, Engine | EngineUnavailable] = dict(engines or {})
         self._engine_options = engine_options or {}
@@ -159,9 +172,15 @@ class AudioBuild:
 
     def engine(self, name: str) -> Engine:
         """The engine by name, made once; EngineUnavailable once it failed for good."""
+        slow = name.endswith(SLOW_SUFFIX)
         held = self._engines.get(name)
         if isinstance(held, EngineUnavailable):
             raise held
+        if held is None and slow:
+            held = self.engine(name.removesuffix(SLOW_SUFFIX)).slower()
+            if held is None:
+                raise EngineError(f"{name.removesuffix(SLOW_SUFFIX)} cannot speak slower.")
+            self._engines[name] = held
         if held is None:
             try:
                 held = make_engine(name, **self._engine_options.get(name, {}))
@@ -180,7 +199,8 @@ class AudioBuild:
     def plan(self) -> list[Job]:
         """Decide, for every prompt in scope, what to do. Writes only new recording sidecars."""
         prompts = spoken_prompts(self.content, self.settings)
-        self._all_slots = {(p.language, p.key) for p in prompts}
+        self._all_slots = {(p.language, key) for p in prompts
+                           for key in (p.key, p.key + SLOW_SUFFIX)}
         scoped = [
             p for p in prompts if p.language in self.languages and matches_only(p, self.only)
         ]
@@ -203,24 +223,36 @@ class AudioBuild:
                     continue
                 engine, voice = chosen
                 source = Source(
-                    engine.name, voice, engine.signature(prompt.language, voice), engine.tier
-                )
-            rh = render_hash(prompt.text, source.engine, source.signature,
-                             self.profile.signature())
-            name = audio_file_name(prompt.language, prompt.key, rh)
-            action = decide(
-                self.entries.get((prompt.language, prompt.key)),
-                rh,
-                (self.audio_dir / name).is_file(),
-                self.force,
-            )
-            job = Job(prompt, source, rh, name, action)
-            if action == RECOVER:
-                job = self._recover(job)
-            elif action == UNCHANGED:
-                self.report.unchanged += 1
-            self.jobs.append(job)
+                    engine.name, voice, engine.signature(prompt.language, voice) + PACED,
+                    engine.tier)
+                if self.slow:
+                    self._plan_slow(prompt, engine, voice)
+            self._plan_job(prompt, source)
+        self.report.files = len(self.jobs) + len(self.report.failed)
         return self.pending
+
+    def _plan_slow(self, prompt: Prompt, engine: Engine, voice: str) -> None:
+        """The slow rendering of a spoken prompt (a human recording has none: the call plays
+        the recording, and a person reads at a pace a listener can follow)."""
+        try:
+            slow = self.engine(engine.name + SLOW_SUFFIX)
+        except EngineError:
+            return  # this engine cannot slow down: the call slows <Say> instead
+        self._plan_job(prompt.slower(), Source(slow.name, voice, slow.signature(
+            prompt.language, voice) + PACED, slow.tier, slow=True))
+
+    def _plan_job(self, prompt: Prompt, source: Source) -> None:
+        rh = render_hash(prompt.text, source.engine + (SLOW_SUFFIX if source.slow else ""),
+                         source.signature, self.profile.signature())
+        name = audio_file_name(prompt.language, prompt.key, rh)
+        action = decide(self.entries.get((prompt.language, prompt.key)), rh,
+                        (self.audio_dir / name).is_file(), self.force)
+        job = Job(prompt, source, rh, name, action)
+        if action == RECOVER:
+            job = self._recover(job)
+        elif action == UNCHANGED:
+            self.report.unchanged += 1
+        self.jobs.append(job)
 
     def _recorded_source(self, prompt: Prompt, recording: Recording | None) -> Source | None:
         if recording is None:
@@ -314,10 +346,11 @@ class AudioBuild:
             if source.recording is not None:
                 speech = dsp.decode(source.recording.path.read_bytes(), self.profile.sample_rate)
             else:
-                speech = self.engine(source.engine).synthesize(
-                    prompt.text, prompt.language, source.voice
-                )
+                engine = self.engine(source.engine + (SLOW_SUFFIX if source.slow else ""))
+                speech = engine.synthesize(prompt.text, prompt.language, source.voice)
             rendered = dsp.render(speech, self.profile)
+            if source.recording is None:
+                rendered = self._at_target_pace(prompt, source, engine, rendered)
         except EngineUnavailable as exc:
             self._engine_failed(source.engine, exc)
             self._fail(prompt, str(exc))
@@ -331,6 +364,24 @@ class AudioBuild:
         self.report.seconds.setdefault(source.engine, []).append(
             time.perf_counter() - started
         )
+
+    def _at_target_pace(self, prompt: Prompt, source: Source, engine: Engine,
+                        rendered: dsp.Rendered) -> dsp.Rendered:
+        """The prompt spoken again faster or slower when the engine's pace for these words is
+        off the pace the call is written for (a person reading would do the same). A second
+        try corrects the first: an engine's pace does not follow its rate exactly."""
+        total = 1.0
+        for _ in range(PACE_TRIES):
+            share = pace_correction(prompt.text, prompt.language, rendered.duration, source.slow)
+            if share is None:
+                break
+            total = min(max(total * share, PACE_LIMITS[0]), PACE_LIMITS[1])
+            paced = engine.at_pace(total)
+            if paced is None:
+                break
+            rendered = dsp.render(paced.synthesize(prompt.text, prompt.language, source.voice),
+                                  self.profile)
+        return rendered
 
     def _record(self, job: Job, rendered: dsp.Rendered) -> None:
         self.entries[job.slot] = ManifestEntry(

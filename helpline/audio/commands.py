@@ -66,6 +66,9 @@ def _size(count: int) -> str:
               help="Delete files no prompt uses any more (recordings are never deleted).")
 @click.option("--timeout", type=float, default=10.0, show_default=True,
               help="Seconds gtts waits for Google before giving up.")
+@click.option("--slow/--no-slow", default=True, show_default=True,
+              help="Also make each prompt's slow rendering, played after a caller presses "
+                   "\"slower\" (without it they hear <Say> read slowly).")
 def build_command(
     engine: str | None,
     langs: tuple[str, ...],
@@ -73,6 +76,7 @@ def build_command(
     force: bool,
     prune: bool,
     timeout: float,
+    slow: bool,
 ) -> None:
     """Render every spoken prompt to audio/<lang>/<id>.<hash>.mp3 and list it in the manifest.
 
@@ -92,6 +96,7 @@ def build_command(
         only=only,
         force=force,
         prune=prune,
+        slow=slow,
         engine_options={"gtts": {"timeout": timeout}},
     )
     pending = build.plan()
@@ -102,7 +107,8 @@ def build_command(
         click.echo("There are no spoken prompts to build.")
         return
     click.echo(
-        f"{report.prompts} prompts in {', '.join(build.languages)}: {len(pending)} to make, "
+        f"{report.prompts} prompts in {', '.join(build.languages)}"
+        f"{' (each with its slow rendering)' if slow else ''}: {len(pending)} files to make, "
         f"{report.unchanged + report.recovered} unchanged."
     )
     for line in [*report.engine_errors.values(), *report.unspeakable.values()]:
@@ -156,7 +162,7 @@ def _progress_lines(jobs: list[Job], every: float = 10.0) -> Iterator[Job]:
 def _summary(report: BuildReport) -> None:
     click.echo(
         f"Generated {len(report.generated)}, unchanged {report.unchanged + report.recovered}, "
-        f"failed {len(report.failed)} (of {report.prompts}); "
+        f"failed {len(report.failed)} (of {report.files}); "
         f"{_duration(report.total_duration)} of audio, {_size(report.total_bytes)}."
     )
     for engine, seconds in sorted(report.seconds.items()):
@@ -211,6 +217,10 @@ def status_command(langs: tuple[str, ...], as_json: bool, strict: bool) -> None:
                 low, mean, high = status.pace
                 click.echo(f"  Pace: {mean:.0f} {status.pace_unit} a minute on average, "
                            f"{low:.0f} to {high:.0f}.")
+            if status.slow_pace is not None:
+                low, mean, high = status.slow_pace
+                click.echo(f"  Slow renderings: {mean:.0f} {status.pace_unit} a minute on "
+                           f"average, {low:.0f} to {high:.0f}.")
             for title, ids in (
                 ("No audio for the current words", status.missing),
                 (f"Audio below {status.min_tier} (callers hear <Say>)", status.below_tier),

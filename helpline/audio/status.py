@@ -16,7 +16,7 @@ from typing import Any
 from ..content.loader import Problem
 from ..content.model import Content
 from ..core.pace import MIN_UNITS_TO_JUDGE, off_pace, pace_of
-from ..core.prompts import spoken_prompts
+from ..core.prompts import SLOW_SUFFIX, spoken_prompts
 from .hashing import text_hash
 from .manifest import ManifestError, read_manifest
 from .planning import files_on_disk, find_orphans
@@ -55,6 +55,8 @@ class LanguageAudioStatus:
     #: highest) per minute and its unit ("words" or, for Chinese, "characters").
     pace: tuple[float, float, float] | None = None
     pace_unit: str = "words"
+    #: ... and of the slow renderings ("slower" on a call).
+    slow_pace: tuple[float, float, float] | None = None
     #: Prompts paced outside the range the call is written for: "id (205)".
     off_pace: tuple[str, ...] = ()
 
@@ -84,11 +86,11 @@ def audio_status(
     for code in codes:
         pack = content.languages[code]
         mine = [p for p in prompts if p.language == code]
-        slots = {(p.language, p.key) for p in mine}
+        slots = {(p.language, key) for p in mine for key in (p.key, p.key + SLOW_SUFFIX)}
         min_tier = (pack.meta.audio_min_tier or DEFAULT_MIN_TIER).strip().lower()
         missing, below, stale, unbuilt = [], [], [], []
         tiers: Counter[str] = Counter()
-        paces, unit, off = [], "words", []
+        paces, slow_paces, unit, off = [], [], "words", []
         for prompt in mine:
             entry = entries.get((code, prompt.key))
             current = (
@@ -113,6 +115,13 @@ def audio_status(
                 unit = pace.unit
                 if off_pace(pace):
                     off.append(f"{prompt.key} ({pace.per_minute:.0f})")
+            slow = entries.get((code, prompt.key + SLOW_SUFFIX))
+            if slow is not None and slow.text_hash == entry.text_hash:
+                pace = pace_of(prompt.text, code, slow.duration, slow=True)
+                if pace.units >= MIN_UNITS_TO_JUDGE:
+                    slow_paces.append(pace.per_minute)
+                    if off_pace(pace):
+                        off.append(f"{prompt.key}{SLOW_SUFFIX} ({pace.per_minute:.0f})")
             if not meets_min_tier(entry.tier, min_tier):
                 below.append(prompt.key)
         orphan_files, dead = find_orphans(files_on_disk(audio_dir, [code]), entries, slots,
@@ -137,8 +146,9 @@ def audio_status(
                 unknown_recordings=tuple(unknown),
                 orphans=tuple(orphans),
                 tiers={tier: tiers[tier] for tier in reversed(TIERS) if tiers[tier]},
-                pace=(min(paces), sum(paces) / len(paces), max(paces)) if paces else None,
+                pace=_spread(paces),
                 pace_unit=unit,
+                slow_pace=_spread(slow_paces),
                 off_pace=tuple(off),
             )
         )
@@ -241,3 +251,8 @@ def audio_problems(
                 severity="warning",
             ))
     return problems
+
+
+def _spread(paces: list[float]) -> tuple[float, float, float] | None:
+    """Lowest, mean and highest."""
+    return (min(paces), sum(paces) / len(paces), max(paces)) if paces else None

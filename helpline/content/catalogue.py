@@ -19,12 +19,12 @@ from .vocabulary import KeyCard, parse_keys, parse_vocabulary
 
 CATALOGUE_FILE = "catalogue.yaml"
 
-#: Keys the main menu keeps for itself: 9 texts the menu, * repeats it, 0 reaches a person.
-MAIN_MENU_OWN_KEYS = frozenset({"9", "*", "0", "#"})
+#: A section's key when it is offered under "more" rather than on the main menu.
+UNDER_MORE = "more"
 
 #: Text groups the flows own; a section may not take one of these names.
 FIXED_GROUPS = frozenset({"welcome", "safety", "language", "menu", "nav", "voice", "caregiver",
-                          "transfer", "sms"})
+                          "transfer", "sms", "text_me", "remember"})
 
 CATALOGUE_PARTS = ("sections", "vocabulary", "keys")
 SECTION_FIELDS = frozenset({"key", "position", "report", "chooser", "share"})
@@ -97,6 +97,8 @@ class Catalogue:
             ids.update((section.intro, section.position))
             if section.chooser:
                 ids.add(section.chooser)
+            if section.key == UNDER_MORE:
+                ids.add(f"menu.more_{section.id}")
         return ids
 
     def __iter__(self) -> Iterator[SectionEntry]:
@@ -125,7 +127,7 @@ def parse_catalogue(data: Any, lines: Mapping[str, int], path: Path,
         entry = _section(str(section_id), fields, where, line, path, lines, problems)
         if entry is None:
             continue
-        if entry.key in keys:
+        if entry.key in keys and entry.key != UNDER_MORE:
             problems.append(Problem(path, f"{where}.key",
                                     f"is {entry.key}, which {keys[entry.key]} already uses.",
                                     "Give every section its own key.", line))
@@ -140,8 +142,31 @@ def parse_catalogue(data: Any, lines: Mapping[str, int], path: Path,
     if not sections:
         return None
     vocabulary = parse_vocabulary(data.get("vocabulary"), lines, path, problems)
-    keys = parse_keys(data.get("keys"), lines, path, problems)
-    return Catalogue(tuple(sections), path, vocabulary, keys)
+    card = parse_keys(data.get("keys"), lines, path, problems)
+    if card is None:
+        problems.append(Problem(path, "keys", "is missing: calls need the key card.",
+                                "Copy the keys: block from the shipped catalogue.yaml.",
+                                lines.get("keys", 0)))
+        return None
+    _check_keys_of_sections(sections, card, path, lines, problems)
+    return Catalogue(tuple(sections), path, vocabulary, card)
+
+
+def _check_keys_of_sections(sections: list[SectionEntry], card: KeyCard, path: Path,
+                            lines: Mapping[str, int], problems: list[Problem]) -> None:
+    """A section's key is a choice of the key card; a section under more is named there."""
+    more = card.screens.get(UNDER_MORE)
+    named = set(more.keys.values()) if more else set()
+    for section in sections:
+        where = f"sections.{section.id}.key"
+        if section.key == UNDER_MORE and section.id not in named:
+            problems.append(Problem(path, where, "is more, but keys: screens: more does not "
+                                    "name it.", f"Give {section.id} a key there, e.g. "
+                                    f'"3": {section.id}.', lines.get(where, section.line)))
+        elif section.key != UNDER_MORE and section.key not in card.choices:
+            problems.append(Problem(path, where, f"is {section.key}, which is not one of the "
+                                    f"key card's choices ({', '.join(card.choices)}).",
+                                    "Use a choice key, or more.", lines.get(where, section.line)))
 
 
 def _section(section_id: str, fields: Any, where: str, line: int, path: Path,
@@ -161,10 +186,10 @@ def _section(section_id: str, fields: Any, where: str, line: int, path: Path,
                                     f"Use only: {', '.join(sorted(SECTION_FIELDS))}.",
                                     lines.get(f"{where}.{name}", line)))
     key = str(fields.get("key", "")).strip()
-    if not (len(key) == 1 and key.isdecimal()) or key in MAIN_MENU_OWN_KEYS:
+    if not (len(key) == 1 and key.isdecimal()) and key != UNDER_MORE:
         problems.append(Problem(path, f"{where}.key", f"is {key or 'missing'!s}.",
-                                "Use one digit from 1 to 8 (9, 0, * and # have fixed "
-                                "meanings on the main menu).", lines.get(f"{where}.key", line)))
+                                "Use one of the key card's choices (keys: choices:), or more "
+                                "to offer it under \"more\".", lines.get(f"{where}.key", line)))
         return None
     position = str(fields.get("position") or "").strip()
     if not position:

@@ -66,13 +66,20 @@ REMINDER_TEXTS = (
 REQUIRED_TEXTS = (
     "welcome", "safety",
     "language.choose", "language.set",
-    "menu.main", "menu.transfer", "menu.scripts", "menu.content_keys", "menu.question_keys",
-    "nav.last", "nav.first",
+    "menu.main", "menu.transfer", "menu.scripts", "menu.piece_keys", "menu.all_keys",
+    "menu.more_language", "menu.more_reminders", "menu.more_remember", "menu.more_text",
+    "menu.back", "nav.last",
     "voice.wrong_key", "voice.no_input", "voice.goodbye_no_input", "voice.goodbye", "voice.error",
     "voice.text_sent", "voice.text_sent_filtered", "voice.text_opted_out",
     "voice.text_not_possible", "voice.text_limit", "voice.not_understood", "voice.urgent_care",
     "voice.urgent_care_local", "text_me.offer_piece", "text_me.offer_shared", "text_me.offer_menu",
-    "caregiver.ask_number", "caregiver.read_back", "caregiver.invalid", "caregiver.sent",
+    "text_me.offer_section", "text_me.offer_whatsapp", "text_me.whatsapp_sent",
+    "text_me.whatsapp_offered", "text_me.whatsapp_no_audio",
+    "remember.offer", "remember.done", "remember.welcome_back", "remember.choices",
+    "remember.forgotten",
+    "caregiver.ask_number", "caregiver.you_typed",
+    *(f"caregiver.digit_{n}" for n in range(10)), "caregiver.confirm_number",
+    "caregiver.invalid", "caregiver.sent",
     "caregiver.not_sent", "caregiver.limit",
     "transfer.connecting", "transfer.closed", "transfer.hours", "transfer.failed",
     "sms.help", "sms.unknown", "sms.opted_out", "sms.opted_in", "sms.part_label",
@@ -84,6 +91,9 @@ REQUIRED_TEXTS = (
     "sms.all_limit", "sms.thanks", "sms.already_on", "sms.also", "sms.discreet_on",
     "sms.discreet_off", "sms.discreet_line", "sms.share_example",
     *REMINDER_TEXTS,
+    # WhatsApp (helpline/whatsapp/): voice notes, and the wording its templates are made with.
+    "whatsapp.voice_note", "whatsapp.template_invite", "whatsapp.listen_sent",
+    "whatsapp.listen_no_audio", "whatsapp.listen_limit",
 )
 
 #: Commands a caller may say or a texter may type, besides each section's own words (the

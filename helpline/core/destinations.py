@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
+
+from .phone import PARSE_CACHE_SIZE
 
 #: Countries texts may go to when the operator has not chosen (HELPLINE_SMS_COUNTRIES), besides
 #: the helpline number's own: where most callers' families are for the shipped languages, and
@@ -116,8 +119,10 @@ def region_of(e164: str | None) -> str | None:
     return _region(e164)
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def refusal(e164: str | None, regions: frozenset[str]) -> str | None:
-    """Why a text may not go to ``e164``, or None when it may."""
+    """Why a text may not go to ``e164``, or None when it may (remembered per number: every
+    step of a call asks whether the caller can be texted)."""
     if not e164:
         return NOT_A_NUMBER
     if e164 in PLACEHOLDER_CALLER_IDS:
@@ -140,6 +145,7 @@ def refusal(e164: str | None, regions: frozenset[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def _region(number: str | None) -> str | None:
     if not number:
         return None

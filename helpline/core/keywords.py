@@ -142,9 +142,9 @@ class KeywordTable:
     ``allowed`` hears them (digits only as the whole message).
 
     Within a step: a longer phrase beats a shorter one, fewer typos beat more; a tie between
-    languages goes to ``prefer`` (the texter's language) and then to the pack given first (the
-    menu order of HELPLINE_LANGUAGES, so the default language); a tie inside one language goes
-    to the intent listed first in its file.
+    languages goes to ``prefer`` (the texter's language), then to the pack given first (menu
+    order, so the default language), inside one language to the intent listed first. A typo
+    of another language's word keeps ``prefer`` as the intent's language ("meny").
     """
 
     def __init__(self, *, reserved: Mapping[str, Intent], opt_out_first: Mapping[str, Phrase],

@@ -2,182 +2,149 @@
 
 No Flask, no Twilio, no database: the voice blueprint turns a ``Step`` into TwiML and carries
 the ``Position`` in its action URLs, so any instance can answer any step of any call. The
-sections, their keys, position texts and choosers come from the catalogue.
+sections, their keys, position texts and choosers come from the catalogue, and so does the
+key card (``keys:`` in catalogue.yaml): one key for each navigation meaning, the same on every
+screen, so a caller learns it once. In the shipped catalogue:
 
-One key map everywhere, so a caller learns it once:
-  main menu      each section's key (1-5 in the shipped catalogue), 9 text me this menu,
-                 * repeat, 0 a person (when configured)
-  a chooser      1, 2, 3 ... pick a piece (the scripts), * main menu
-  every piece    1 repeat, 2 next, 3 previous, 9 text me this, * main menu
-                 (in the section a caregiver can be sent: 8, send it to their phone)
-  text me this   asks first: 1 this piece (2 the whole section, 3 a family member's phone,
-                 where the section can be shared), * back; silence sends nothing
-  anywhere       # hears the screen again (never counted as silence)
+  every screen   * back, # hear it again, 6 text me, 7 slower, 8 main menu,
+                 9 next (on a piece) or more (on a menu), 0 a person (when configured)
+  main menu      1-5 the sections; more (9): 1 language, 2 reminders, 3 questions people ask,
+                 4 be remembered next time
+  a chooser      1, 2, 3 ... pick a piece (the scripts)
+  text me (6)    asks first: 1 this piece, 2 the whole section, 3 a family member's phone (where
+                 the section can be shared), 4 a WhatsApp voice note (where the caller uses it)
+  yes or no      1 yes, 2 no; only back and repeat are kept
+  a number       every digit is the number, # ends it, * goes back
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
-from ..content import Catalogue, Content, SectionEntry
-from . import phone
+from ..content import SectionEntry
 from .position import (
     MAIN,
+    PAUSE,
+    Effect,
+    Forget,
     Position,
+    Remember,
     Say,
     ShareWithCaregiver,
     Step,
     TextMe,
+    VoiceNote,
     from_query,
     to_query,
 )
+from .screens import (
+    BACK,
+    CAREGIVER_CONFIRM,
+    CAREGIVER_NUMBER,
+    CONTINUE,
+    FORGET,
+    GOODBYE,
+    GOODBYE_KEY,
+    LANGUAGE,
+    LANGUAGE_KEY,
+    LAST_PREFIX,
+    MAIN_MENU,
+    MAX_SILENCES,
+    MORE,
+    NEXT_OR_MORE,
+    NO,
+    NO_SCREEN,
+    NOT_UNDERSTOOD,
+    PERSON,
+    REMEMBER,
+    REMEMBER_CONFIRM,
+    REMINDERS,
+    REPEAT,
+    SEND_TO_CAREGIVER,
+    SLOWER,
+    START_AGAIN,
+    TEXT_ME,
+    TEXT_ME_PREFIX,
+    TEXT_ME_SCREEN,
+    TEXT_THIS,
+    TRANSFER,
+    WELCOME_BACK,
+    WHATSAPP,
+    WHOLE_SECTION,
+    YES,
+    YES_NO,
+    MenuConfig,
+    expects_number,
+    navigation,
+    offer_section,
+    piece_keys,
+    screen_prompts,
+    speech_keys,
+)
 
-#: The data of a call live in ``position``; the channels reach them through ``menu``.
-__all__ = ["Position", "Say", "ShareWithCaregiver", "Step", "TextMe", "from_query", "to_query"]
-
-LANGUAGE = "language"
-CAREGIVER_NUMBER = "caregiver_number"
-CAREGIVER_CONFIRM = "caregiver_confirm"
-TRANSFER = "transfer"
-GOODBYE = "goodbye"
-#: Screens reached after the last piece of a section: ``last:<section>``.
-LAST_PREFIX = "last:"
-#: The offer before a text is sent: ``text_me:<section>`` (index: the piece) or ``text_me:main``.
-TEXT_ME_PREFIX = "text_me:"
-#: What the channel passes as the key when a caller said something the screen does not know.
-NOT_UNDERSTOOD = "~"
-#: Hears the screen again, on every screen but the number entry (where it ends the number).
-REPEAT_KEY = "#"
-#: What the channel passes when a caller names a language anywhere: back to the language menu.
-LANGUAGE_KEY = "language"
-#: ... and when they say goodbye: a kind goodbye, and the call ends.
-GOODBYE_KEY = "goodbye"
-
-#: Silences tolerated on one screen before a kind goodbye (the menu is repeated each time).
-MAX_SILENCES = 2
-
-TEXT_ME_KEY = "9"
-REPEAT_MAIN_KEY = "*"
-PERSON_KEY = "0"
-PIECE_KEYS = {"1": "repeat", "2": "next", "3": "previous", TEXT_ME_KEY: "text_me", "*": "menu"}
-CAREGIVER_KEY = "8"
-YES_KEY, NO_KEY = "1", "2"
-#: Choices on the text-me offer; star goes back.
-TEXT_THIS, TEXT_SECTION, TEXT_CAREGIVER, BACK_KEY = "1", "2", "3", "*"
-
-
-@dataclass(frozen=True)
-class MenuConfig:
-    """What the menu needs to know about a deployment and its content.
-
-    ``sections`` holds the ids of each section's pieces in reading order; ids are the same in
-    every language (the loader makes sure of it).
-    """
-
-    languages: Sequence[str]
-    catalogue: Catalogue
-    sections: Mapping[str, Sequence[str]]
-    transfer_available: bool = False
-    transfer_open: bool = False
-    #: The caller's phone can get a text (a mobile we may text); else no text is offered.
-    can_text: bool = True
-    #: The caller's country, for reading a typed number back in its groups.
-    caller_region: str = ""
-
-    @classmethod
-    def for_content(cls, content: Content, **deployment: bool) -> MenuConfig:
-        return cls(content.codes, content.catalogue, content.section_items(), **deployment)
-
-    def size(self, section: str) -> int:
-        return len(self.sections.get(section, ()))
-
-    def section_at(self, position: Position) -> SectionEntry | None:
-        """The section whose pieces the caller is hearing, if any."""
-        return self.catalogue.get(position.screen)
-
-    def chooser_at(self, position: Position) -> SectionEntry | None:
-        """The section whose chooser the caller is on, if any."""
-        return next((s for s in self.catalogue if s.chooser and s.chooser_screen ==
-                     position.screen), None)
-
-    def screen_id(self, position: Position) -> str:
-        """The name a screen is counted under: a piece's content id, or the screen's name."""
-        section = self.section_at(position)
-        if section is not None:
-            return self.sections[section.id][position.index]
-        return position.screen
-
-
-# --- screens -----------------------------------------------------------------------------------
-
-
-def _screen_prompts(position: Position, config: MenuConfig) -> tuple[Say, ...]:
-    """The words of a screen, ending with the keys it offers."""
-    screen = position.screen
-    if screen == LANGUAGE:
-        return tuple(Say("language.choose", {"key": n}, language=code)
-                     for n, code in enumerate(config.languages, start=1))
-    if screen == MAIN:
-        prompts = [Say("menu.main")]
-        if config.transfer_available:
-            prompts.append(Say("menu.transfer"))
-        return tuple(prompts)
-    chooser = config.chooser_at(position)
-    if chooser is not None:
-        return (Say(chooser.chooser or ""),)
-    if screen.startswith(TEXT_ME_PREFIX):
-        section = config.catalogue.get(screen[len(TEXT_ME_PREFIX):])
-        if section is None:
-            return (Say("text_me.offer_menu"),)
-        return (Say("text_me.offer_shared" if section.share else "text_me.offer_piece"),)
-    if screen == CAREGIVER_NUMBER:
-        return (Say("caregiver.ask_number"),)
-    if screen == CAREGIVER_CONFIRM:
-        digits = phone.spoken_groups(position.digits, config.caller_region or None)
-        return (Say("caregiver.read_back", {"digits": digits}),)
-    section = config.section_at(position)
-    if section is not None:
-        pieces = config.sections[section.id]
-        prompts = [
-            Say(section.position, {"n": position.index + 1, "total": len(pieces)}),
-            Say(pieces[position.index]),
-            Say("menu.content_keys"),
-        ]
-        if section.share:
-            prompts.append(Say("menu.question_keys"))
-        return tuple(prompts)
-    raise ValueError(f"no such screen: {screen}")
+#: The data of a call live in ``position`` and ``screens``; the channels reach them through
+#: ``menu``.
+__all__ = ["CAREGIVER_CONFIRM", "CAREGIVER_NUMBER", "GOODBYE", "GOODBYE_KEY", "LANGUAGE",
+           "LANGUAGE_KEY", "LAST_PREFIX", "MAIN", "MORE", "NOT_UNDERSTOOD", "PAUSE",
+           "REMEMBER_CONFIRM", "REMINDERS", "TEXT_ME", "TEXT_ME_PREFIX", "TRANSFER",
+           "WELCOME_BACK", "Forget", "MenuConfig", "Position", "Remember", "Say",
+           "ShareWithCaregiver", "Step", "TextMe", "VoiceNote", "expects_number", "from_query",
+           "speech_keys", "to_query"]
 
 
 def _show(position: Position, config: MenuConfig, before: Sequence[Say] = (),
-          effect: TextMe | ShareWithCaregiver | None = None) -> Step:
-    return Step(tuple(before) + _screen_prompts(position, config), position, effect=effect,
+          effect: Effect | None = None) -> Step:
+    return Step(tuple(before) + screen_prompts(position, config), position, effect=effect,
                 reached=config.screen_id(position))
 
 
-def start(config: MenuConfig) -> Step:
-    """A new call: the language menu, or straight to the main menu with one language."""
+def start(config: MenuConfig, returning: Position | None = None) -> Step:
+    """A new call: the language menu, or straight to the main menu with one language.
+
+    ``returning``: where a caller who asked to be remembered stopped last time; they are
+    welcomed back in their language and offered to go on from there.
+    """
+    if returning is not None:
+        back = normalise(returning, config)
+        resume = back.screen if config.section_at(back) or config.chooser_at(back) else MAIN
+        welcome = Position(WELCOME_BACK, back.language, index=back.index, slow=back.slow,
+                           remembered=True, resume=resume)
+        return _show(welcome, config, (Say("remember.welcome_back"), Say("safety")))
     if len(config.languages) > 1:
         return _show(Position(LANGUAGE, config.languages[0]), config)
     return _enter_main(config.languages[0], config)
 
 
-def _enter_main(language: str, config: MenuConfig, before: Sequence[Say] = ()) -> Step:
-    return _show(Position(MAIN, language), config, (*before, Say("welcome"), Say("safety")))
+def _enter_main(language: str, config: MenuConfig, before: Sequence[Say] = (),
+                like: Position | None = None) -> Step:
+    main = Position(MAIN, language)
+    if like is not None:
+        main = replace(main, slow=like.slow, remembered=like.remembered)
+    return _show(main, config, (*before, Say("welcome"), Say("safety")))
 
 
-def _enter_section(section: SectionEntry, language: str, config: MenuConfig) -> Step:
+def _main(position: Position) -> Position:
+    """The main menu, keeping how the call is heard (slower) and whether it is remembered."""
+    return Position(MAIN, position.language, slow=position.slow, remembered=position.remembered)
+
+
+def _moved(position: Position, screen: str, index: int = 0, digits: str = "") -> Position:
+    return replace(position, screen=screen, index=index, silences=0, digits=digits, resume="")
+
+
+def _enter_section(section: SectionEntry, position: Position, config: MenuConfig) -> Step:
     if section.chooser:
-        return _show(Position(section.chooser_screen, language), config, (Say(section.intro),))
-    return _show(Position(section.id, language), config, (Say(section.intro),))
+        return _show(_moved(position, section.chooser_screen), config, (Say(section.intro),))
+    return _show(_moved(position, section.id), config, (Say(section.intro),))
 
 
 def _known_screens(config: MenuConfig) -> set[str]:
-    screens = {LANGUAGE, MAIN, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, *config.catalogue.ids,
-               TEXT_ME_PREFIX + MAIN}
-    screens |= {TEXT_ME_PREFIX + section for section in config.catalogue.ids}
-    return screens | {s.chooser_screen for s in config.catalogue if s.chooser}
+    screens = {LANGUAGE, MAIN, MORE, CAREGIVER_NUMBER, CAREGIVER_CONFIRM, REMEMBER_CONFIRM,
+               WELCOME_BACK, *config.catalogue.ids, TEXT_ME_PREFIX + MAIN}
+    choosers = {s.chooser_screen for s in config.catalogue if s.chooser}
+    screens |= {TEXT_ME_PREFIX + section for section in (*config.catalogue.ids, *choosers)}
+    return screens | choosers
 
 
 def normalise(position: Position, config: MenuConfig) -> Position:
@@ -187,22 +154,28 @@ def normalise(position: Position, config: MenuConfig) -> Position:
     position = replace(position, language=language, silences=max(0, min(position.silences,
                                                                           MAX_SILENCES)))
     if position.screen not in _known_screens(config):
-        return Position(MAIN, language)
+        return _main(position)
     if position.screen == LANGUAGE and len(config.languages) < 2:
-        return Position(MAIN, language)
-    section = config.section_at(position) or _offer_section(position, config)
+        return _main(position)
+    if position.screen == REMEMBER_CONFIRM and not config.can_remember:
+        return _main(position)
+    if position.screen == WELCOME_BACK and position.resume not in _known_screens(config):
+        return _main(position)
+    section = config.section_at(position) or offer_section(position, config)
+    if position.screen == WELCOME_BACK:
+        section = config.catalogue.get(position.resume)
     if section is not None:
         size = config.size(section.id)
         if size == 0:
-            return Position(MAIN, language)
+            return _main(position)
         if not 0 <= position.index < size:
             return replace(position, index=0)
     if position.screen in (CAREGIVER_NUMBER, CAREGIVER_CONFIRM):
         shared = config.catalogue.shared
         if shared is None or not config.size(shared.id):
-            return Position(MAIN, language)
+            return _main(position)
         if position.screen == CAREGIVER_CONFIRM and not position.digits.isdecimal():
-            return Position(CAREGIVER_NUMBER, language, index=position.index)
+            return replace(position, screen=CAREGIVER_NUMBER, digits="")
         if not 0 <= position.index < config.size(shared.id):
             position = replace(position, index=0)
     return position
@@ -217,8 +190,8 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
     if key is None or key == "":
         return _silence(position, config)
     position = replace(position, silences=0)
-    if key == REPEAT_KEY and not expects_number(position):
-        return _show(position, config)
+    if expects_number(position):
+        return _answer_caregiver_number(position, key, config)
     if key == NOT_UNDERSTOOD:
         if position.screen == LANGUAGE:
             return _show(position, config,
@@ -227,21 +200,42 @@ def answer(position: Position, key: str | None, config: MenuConfig) -> Step:
     if key == GOODBYE_KEY:
         return Step((Say("voice.goodbye"),), None, hangup=True, reached=GOODBYE)
     if key == LANGUAGE_KEY and len(config.languages) > 1:
-        return _show(Position(LANGUAGE, position.language), config)
-    if position.screen.startswith(TEXT_ME_PREFIX):
-        return _answer_text_me(position, key, config)
+        return _show(_moved(position, LANGUAGE), config)
     if position.screen == LANGUAGE:
         return _answer_language(position, key, config)
+    meaning = navigation(position, key, config)
+    if meaning == REPEAT:
+        return _show(position, config)
+    if meaning == SLOWER:
+        return _show(replace(position, slow=True), config)
+    if meaning == MAIN_MENU:
+        return _show(_main(position), config)
+    if meaning == PERSON:
+        if config.transfer_open:
+            return Step((Say("transfer.connecting"),), None, transfer=True, reached=TRANSFER)
+        return _show(position, config, (Say("transfer.closed"), Say("transfer.hours")))
+    if meaning == BACK:
+        return _back(position, config)
+    if meaning == TEXT_ME:
+        return _offer_text(position, config)
+    if position.screen.startswith(TEXT_ME_PREFIX):
+        return _answer_text_me(position, key, config)
+    if position.screen in (CAREGIVER_CONFIRM, REMEMBER_CONFIRM, WELCOME_BACK):
+        return _answer_yes_no(position, key, config)
+    if meaning == NEXT_OR_MORE:
+        if config.section_at(position) is not None:
+            return _next_piece(position, config)
+        return _show(_moved(position, MORE), config)
     if position.screen == MAIN:
-        return _answer_main(position, key, config)
-    if position.screen == CAREGIVER_NUMBER:
-        return _answer_caregiver_number(position, key, config)
-    if position.screen == CAREGIVER_CONFIRM:
-        return _answer_caregiver_confirm(position, key, config)
+        section = config.catalogue.by_key(key)
+        if section is not None and section in config.on_main_menu():
+            return _enter_section(section, position, config)
+    if position.screen == MORE:
+        return _answer_more(position, key, config)
     chooser = config.chooser_at(position)
-    if chooser is not None:
-        return _answer_chooser(chooser, position, key, config)
-    return _answer_piece(position, key, config)
+    if chooser is not None and key.isdecimal() and 1 <= int(key) <= config.size(chooser.id):
+        return _show(_moved(position, chooser.id, index=int(key) - 1), config)
+    return _wrong_key(position, config)
 
 
 def replay(position: Position, config: MenuConfig, before: Sequence[Say] = ()) -> Step:
@@ -253,11 +247,11 @@ def _silence(position: Position, config: MenuConfig) -> Step:
     """Silence never ends a call away from a menu: someone looking up a number, or thinking
     about what they heard, is taken back one step; at a menu the call ends kindly after a few."""
     if position.screen == CAREGIVER_NUMBER or position.screen.startswith(TEXT_ME_PREFIX):
-        return _back_from_offer(position, config)
+        return _back(position, config)
     section = config.section_at(position)
     if section is not None:
         if position.silences >= MAX_SILENCES:
-            return _show(Position(MAIN, position.language), config)
+            return _show(_main(position), config)
         return _keys_again(replace(position, silences=position.silences + 1), config)
     if position.silences >= MAX_SILENCES:
         return Step(_in_every_language("voice.goodbye_no_input", position, config), None,
@@ -275,11 +269,9 @@ def _in_every_language(text_id: str, position: Position, config: MenuConfig) -> 
 
 
 def _keys_again(position: Position, config: MenuConfig, *before: Say) -> Step:
-    """On a piece, only the short list of keys, not the whole piece again."""
-    section = config.section_at(position)
-    assert section is not None
-    keys = (Say("menu.content_keys"), *((Say("menu.question_keys"),) if section.share else ()))
-    return Step((*before, *keys), position, reached=config.screen_id(position))
+    """On a piece, the keys in full, not the whole piece again."""
+    return Step((*before, *piece_keys(position, config, full=True)), position,
+                reached=config.screen_id(position))
 
 
 def _again(position: Position, config: MenuConfig, before: Say) -> Step:
@@ -290,160 +282,150 @@ def _again(position: Position, config: MenuConfig, before: Say) -> Step:
 
 
 def _wrong_key(position: Position, config: MenuConfig) -> Step:
+    if config.section_at(position) is not None:
+        return _keys_again(position, config, Say("voice.wrong_key"))
     return _show(position, config, _in_every_language("voice.wrong_key", position, config))
 
 
 def _answer_language(position: Position, key: str, config: MenuConfig) -> Step:
     if key.isdecimal() and 1 <= int(key) <= len(config.languages):
-        return _enter_main(config.languages[int(key) - 1], config)
-    return _wrong_key(position, config)
-
-
-def _answer_main(position: Position, key: str, config: MenuConfig) -> Step:
-    language = position.language
-    section = config.catalogue.by_key(key)
-    if section is not None and config.size(section.id):
-        return _enter_section(section, language, config)
-    if key == TEXT_ME_KEY:
-        if not config.can_text:
-            return _show(position, config, (Say("voice.text_not_possible"),))
-        return _show(Position(TEXT_ME_PREFIX + MAIN, language), config)
-    if key == REPEAT_MAIN_KEY:
+        return _enter_main(config.languages[int(key) - 1], config, like=position)
+    if key == "#":
         return _show(position, config)
-    if key == PERSON_KEY and config.transfer_available:
-        if config.transfer_open:
-            return Step((Say("transfer.connecting"),), None, transfer=True, reached=TRANSFER)
-        return _show(position, config, (Say("transfer.closed"), Say("transfer.hours")))
     return _wrong_key(position, config)
 
 
-def _answer_chooser(section: SectionEntry, position: Position, key: str,
-                    config: MenuConfig) -> Step:
-    if key.isdecimal() and 1 <= int(key) <= config.size(section.id):
-        return _show(Position(section.id, position.language, index=int(key) - 1), config)
-    if key == "*":
-        return _show(Position(MAIN, position.language), config)
-    return _wrong_key(position, config)
+def _back(position: Position, config: MenuConfig, *before: Say,
+          effect: Effect | None = None) -> Step:
+    """One step back the way the caller came: the piece before, a section's chooser, the main
+    menu, the language menu (a text-me offer or a typed number back to where it was asked)."""
+    screen = position.screen
+    offer = offer_section(position, config)
+    if screen.startswith(TEXT_ME_PREFIX) or screen in (CAREGIVER_NUMBER, CAREGIVER_CONFIRM):
+        if screen.startswith(TEXT_ME_PREFIX) and offer is not None and (
+                screen == TEXT_ME_PREFIX + offer.chooser_screen):
+            return _show(_moved(position, offer.chooser_screen), config, before, effect=effect)
+        section = offer or (config.catalogue.shared if not screen.startswith(TEXT_ME_PREFIX)
+                            else None)
+        if section is None:
+            return _show(_main(position), config, before, effect=effect)
+        piece = _moved(position, section.id, index=position.index)
+        return replace(_keys_again(piece, config, *before), effect=effect)
+    if screen in (REMEMBER_CONFIRM, MORE):
+        return _show(_main(position), config, before, effect=effect)
+    section = config.section_at(position)
+    if section is not None and position.index > 0:
+        return _show(replace(position, index=position.index - 1), config, before, effect=effect)
+    if section is not None and section.chooser:
+        return _show(_moved(position, section.chooser_screen), config, before, effect=effect)
+    if screen == MAIN and len(config.languages) > 1:
+        return _show(_moved(position, LANGUAGE), config, before, effect=effect)
+    return _show(_main(position), config, before, effect=effect)
 
 
-def _answer_piece(position: Position, key: str, config: MenuConfig) -> Step:
+def _next_piece(position: Position, config: MenuConfig) -> Step:
     section = config.section_at(position)
     assert section is not None
-    index, size = position.index, config.size(section.id)
-    action = PIECE_KEYS.get(key)
-    if key == CAREGIVER_KEY and section.share:
-        return _show(Position(CAREGIVER_NUMBER, position.language, index=index), config)
-    if action == "repeat":
-        return _show(position, config)
-    if action == "next":
-        if index + 1 >= size:
-            return Step((Say("nav.last"), Say("menu.content_keys"),
-                         *((Say("menu.question_keys"),) if section.share else ())),
-                        replace(position, silences=0), reached=LAST_PREFIX + section.id)
-        return _show(replace(position, index=index + 1), config)
-    if action == "previous":
-        if index == 0:
-            return _show(position, config, (Say("nav.first"),))
-        return _show(replace(position, index=index - 1), config)
-    if action == "text_me":
-        if not config.can_text:
-            return _keys_again(position, config, Say("voice.text_not_possible"))
-        return _show(replace(position, screen=TEXT_ME_PREFIX + section.id), config)
-    if action == "menu":
-        return _show(Position(MAIN, position.language), config)
+    if position.index + 1 >= config.size(section.id):
+        return Step((Say("nav.last"), *piece_keys(position, config, full=True)), position,
+                    reached=LAST_PREFIX + section.id)
+    return _show(replace(position, index=position.index + 1), config)
+
+
+def _answer_more(position: Position, key: str, config: MenuConfig) -> Step:
+    meaning = dict(config.under_more()).get(key)
+    if meaning == LANGUAGE:
+        return _show(_moved(position, LANGUAGE), config)
+    if meaning == REMINDERS:
+        return Step((), None, reached=REMINDERS, hand_off=REMINDERS)
+    if meaning == REMEMBER:
+        return _show(_moved(position, REMEMBER_CONFIRM), config)
+    section = config.catalogue.get(meaning)
+    if section is not None:
+        return _enter_section(section, position, config)
     return _wrong_key(position, config)
 
 
-def _offer_section(position: Position, config: MenuConfig) -> SectionEntry | None:
-    """The section a text-me offer is about (None: the main menu's offer)."""
-    if not position.screen.startswith(TEXT_ME_PREFIX):
-        return None
-    return config.catalogue.get(position.screen[len(TEXT_ME_PREFIX):])
-
-
-def _back_from_offer(position: Position, config: MenuConfig, *before: Say,
-                     effect: TextMe | None = None) -> Step:
-    """Back where the caller asked from: the piece's keys, or the main menu."""
-    section = _offer_section(position, config) or (
-        config.catalogue.shared if position.screen == CAREGIVER_NUMBER else None)
-    if section is None:
-        return _show(Position(MAIN, position.language), config, before, effect=effect)
-    piece = Position(section.id, position.language, index=position.index)
-    return replace(_keys_again(piece, config, *before), effect=effect)
+def _offer_text(position: Position, config: MenuConfig) -> Step:
+    """Key 6: what would be sent, asked first. Only on a phone that can get texts."""
+    if not config.can_text:
+        return _again(position, config, Say("voice.text_not_possible"))
+    if position.screen.startswith(TEXT_ME_PREFIX):
+        return _show(position, config)
+    section = config.section_at(position)
+    if section is not None or config.chooser_at(position) is not None:
+        offer = _moved(position, TEXT_ME_PREFIX + position.screen, index=position.index)
+    else:
+        offer = _moved(position, TEXT_ME_PREFIX + MAIN)
+    return _show(offer, config)
 
 
 def _answer_text_me(position: Position, key: str, config: MenuConfig) -> Step:
     """The caller confirms what to send by choosing it; anything else sends nothing."""
-    section = _offer_section(position, config)
-    if key == TEXT_THIS:
-        text_id = config.sections[section.id][position.index] if section else "menu.main"
-        return _back_from_offer(position, config, effect=TextMe(text_id))
-    if section is not None and section.share and key == TEXT_SECTION:
-        return _back_from_offer(position, config, effect=TextMe(section.id))
-    if section is not None and section.share and key == TEXT_CAREGIVER:
-        return _show(Position(CAREGIVER_NUMBER, position.language, index=position.index), config)
-    if key == BACK_KEY:
-        return _back_from_offer(position, config)
+    section = offer_section(position, config)
+    meaning = (config.keys.screens.get(TEXT_ME_SCREEN) or NO_SCREEN).keys.get(key)
+    if section is None:
+        if meaning == TEXT_THIS:
+            return _back(position, config, effect=TextMe("menu.main"))
+        return _wrong_key(position, config)
+    if position.screen == TEXT_ME_PREFIX + section.chooser_screen:
+        if meaning == TEXT_THIS:
+            return _back(position, config, effect=TextMe(section.id))
+        return _wrong_key(position, config)
+    if meaning == TEXT_THIS:
+        return _back(position, config,
+                     effect=TextMe(config.sections[section.id][position.index]))
+    if meaning == WHOLE_SECTION:
+        return _back(position, config, effect=TextMe(section.id))
+    if meaning == SEND_TO_CAREGIVER and section.share:
+        return _show(_moved(position, CAREGIVER_NUMBER, index=position.index), config)
+    if meaning == WHATSAPP and config.whatsapp:
+        return _back(position, config,
+                     effect=VoiceNote(config.sections[section.id][position.index]))
     return _wrong_key(position, config)
 
 
 def _shared_piece(position: Position, config: MenuConfig) -> Position:
     shared = config.catalogue.shared
     assert shared is not None
-    return Position(shared.id, position.language, index=position.index)
+    return _moved(position, shared.id, index=position.index)
 
 
 def _answer_caregiver_number(position: Position, key: str, config: MenuConfig) -> Step:
+    """Every digit is part of the number; # ends it; * goes back (announced in the prompt)."""
     digits = key.replace("#", "")
     if digits.startswith("*") or digits == "":
-        return _show(_shared_piece(position, config), config)
+        return _back(position, config)
     if not digits.isdecimal() or not 6 <= len(digits) <= 15:
         return _show(position, config, (Say("caregiver.invalid"),))
-    return _show(replace(position, screen=CAREGIVER_CONFIRM, digits=digits), config)
+    return _show(_moved(position, CAREGIVER_CONFIRM, index=position.index, digits=digits),
+                 config)
 
 
-def _answer_caregiver_confirm(position: Position, key: str, config: MenuConfig) -> Step:
-    if key == YES_KEY:
+def _answer_yes_no(position: Position, key: str, config: MenuConfig) -> Step:
+    """1 yes, 2 no (3 to be forgotten on the welcome back)."""
+    meaning = (config.keys.screens.get(YES_NO) or NO_SCREEN).keys.get(key)
+    if position.screen == WELCOME_BACK:
+        if key == CONTINUE:
+            resumed = _moved(position, position.resume, index=position.index)
+            return _show(normalise(resumed, config), config)
+        if key == START_AGAIN:
+            return _enter_main(position.language, config, like=position)
+        if key == FORGET:
+            step = _enter_main(position.language, config, (Say("remember.forgotten"),),
+                               like=replace(position, remembered=False))
+            return replace(step, effect=Forget())
+        return _wrong_key(position, config)
+    if position.screen == REMEMBER_CONFIRM:
+        if meaning == YES:
+            return _show(replace(_main(position), remembered=True), config,
+                         (Say("remember.done"),), effect=Remember())
+        if meaning == NO:
+            return _show(_main(position), config)
+        return _wrong_key(position, config)
+    if meaning == YES:
         return _show(_shared_piece(position, config), config,
                      effect=ShareWithCaregiver(position.digits))
-    if key == NO_KEY:
-        return _show(replace(position, screen=CAREGIVER_NUMBER, digits=""), config)
-    if key == "*":
-        return _show(Position(MAIN, position.language), config)
+    if meaning == NO:
+        return _show(_moved(position, CAREGIVER_NUMBER, index=position.index), config)
     return _wrong_key(position, config)
-
-
-# --- what a caller may say ---------------------------------------------------------------------
-
-
-def speech_keys(position: Position, config: MenuConfig) -> Mapping[str, str]:
-    """Intent -> key for what a caller may say on this screen."""
-    if position.screen == MAIN:
-        keys = {section.id: section.key for section in config.catalogue}
-        keys.update({"text_me": TEXT_ME_KEY, "repeat": REPEAT_MAIN_KEY,
-                     "menu": REPEAT_MAIN_KEY, "operator": PERSON_KEY})
-        return keys
-    chooser = config.chooser_at(position)
-    if chooser is not None:
-        pieces = config.sections[chooser.id]
-        return {**{piece: str(n) for n, piece in enumerate(pieces, start=1)}, "menu": "*"}
-    if position.screen == CAREGIVER_CONFIRM:
-        return {"yes": YES_KEY, "no": NO_KEY, "menu": "*"}
-    if position.screen.startswith(TEXT_ME_PREFIX):
-        keys = {"yes": TEXT_THIS, "text_me": TEXT_THIS, "no": BACK_KEY, "menu": BACK_KEY}
-        section = _offer_section(position, config)
-        if section is not None and section.share:
-            keys.update({section.id: TEXT_SECTION, "caregiver": TEXT_CAREGIVER})
-        return keys
-    section = config.section_at(position)
-    if section is not None:
-        keys = {name: key for key, name in PIECE_KEYS.items()}
-        if section.share:
-            keys["caregiver"] = CAREGIVER_KEY
-        return keys
-    return {}
-
-
-def expects_number(position: Position) -> bool:
-    """The caregiver number screen takes many digits ended by #, not one key."""
-    return position.screen == CAREGIVER_NUMBER

@@ -18,6 +18,8 @@ MAX_SECONDS = 120.0
 TARGET_WPM = (140, 150)
 #: Chinese is counted in characters; the same pace is about this many a minute.
 TARGET_CPM = (200, 230)
+#: The slow rendering a caller gets after pressing "slower".
+SLOW_TARGET_WPM, SLOW_TARGET_CPM = (110, 120), (160, 185)
 #: Faster or slower than this share of the target, the take cannot be all (or only) the words.
 FASTEST_SHARE, SLOWEST_SHARE = 1.8, 0.45
 #: Seconds of slack on the allowed length: a short prompt's pace varies most.
@@ -51,13 +53,13 @@ class Pace:
                 "target": list(self.target), "label": self.label}
 
 
-def units_of(text: str, language: str) -> tuple[int, str, tuple[int, int]]:
-    """What the pace is counted in: words, or characters for Chinese."""
+def units_of(text: str, language: str, slow: bool = False) -> tuple[int, str, tuple[int, int]]:
+    """What the pace is counted in: words, or characters for Chinese (and its target)."""
     if language.split("-")[0] == "zh" or len(_CJK.findall(text)) > len(text) // 3:
         count = len(_CJK.findall(text)) + len(re.findall(r"[0-9A-Za-z]+", text))
-        return max(1, count), "characters", TARGET_CPM
+        return max(1, count), "characters", SLOW_TARGET_CPM if slow else TARGET_CPM
     words = [w for w in text.split() if any(unicodedata.category(c)[0] in "LN" for c in w)]
-    return max(1, len(words)), "words", TARGET_WPM
+    return max(1, len(words)), "words", SLOW_TARGET_WPM if slow else TARGET_WPM
 
 
 def off_pace(pace: Pace) -> bool:
@@ -67,8 +69,27 @@ def off_pace(pace: Pace) -> bool:
         low * FLAG_SHARE[0] <= pace.per_minute <= high * FLAG_SHARE[1])
 
 
-def pace_of(text: str, language: str, seconds: float) -> Pace:
-    units, unit, target = units_of(text, language)
+#: A prompt built further than this from the middle of its target pace is spoken again at the
+#: right pace (an engine reads a menu's short sentences slowly and a long sentence fast).
+PACE_TOLERANCE = 0.04
+#: ... but never sped up or slowed down by more than this in all.
+PACE_LIMITS = (0.6, 1.6)
+
+
+def pace_correction(text: str, language: str, seconds: float, slow: bool = False
+                    ) -> float | None:
+    """How much faster (above 1) or slower to speak ``text`` to reach the middle of its
+    target pace; None when it is close enough, or too short to judge."""
+    pace = pace_of(text, language, seconds, slow)
+    if pace.units < MIN_UNITS_TO_JUDGE:
+        return None
+    share = (sum(pace.target) / 2) / pace.per_minute
+    return None if abs(share - 1) <= PACE_TOLERANCE else share
+
+
+def pace_of(text: str, language: str, seconds: float, slow: bool = False) -> Pace:
+    """How fast ``text`` was read in ``seconds``, beside the target (the slow rendering's)."""
+    units, unit, target = units_of(text, language, slow)
     return Pace(units, unit, units * 60.0 / max(seconds, 1e-3), target)
 
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException
 
+#: Numbers whose parse is remembered: the same caller posts the same From on every step of a
+#: call and every text, and libphonenumber's parse costs more than the rest of a call step.
+#: Bounded, in memory only, and holding nothing a request did not already hold.
+PARSE_CACHE_SIZE = 4096
 
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def region_of(number: str | None) -> str | None:
     """The country of an E.164 number (``GB`` for +44...), or None when it is not one."""
     if not number:
@@ -22,6 +29,7 @@ def region_of(number: str | None) -> str | None:
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def to_e164(text: str | None, default_region: str | None = None, *,
             strict: bool = True) -> str | None:
     """A number in E.164 form, or None.

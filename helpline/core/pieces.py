@@ -130,19 +130,22 @@ _MEASURE = {"masked_number": "+999 *** 999", "example_number": "+44 7700 900123"
 
 def budget_problems(content: Content, values: Mapping[str, object]) -> list[Problem]:
     """Every keyword reply that would cost more than its budget, in every language: each entry
-    of a section sent alone with its footer (the most MORE or a number ever sends: a piece
-    holds more only when it fits) and the texts sent alone. A discreet texter's neutral first
-    line is not counted: packing makes room for it where it can."""
+    of a section sent alone with its footer, also under a discreet texter's neutral first line
+    (the most MORE or a number ever sends: a piece holds more only when it fits), and the
+    texts sent alone."""
     problems: list[Problem] = []
     values = {**_MEASURE, **values}
     for pack in content:
         seen: set[str] = set()
+        neutral = pack.render("sms.discreet_line", SMS, values) \
+            if "sms.discreet_line" in pack.texts else ""
         for section in pack.sections:
             ids = reading_list(pack, section)
             for index, text_id in enumerate(ids):
-                alone = piece(pack, section, index, values, single=True)
-                _report(problems, seen, pack, text_id, alone.text,
-                        "sent alone (a number, or MORE)")
+                for head, what in (("", "sent alone (a number, or MORE)"),
+                                   (neutral, "sent alone to a DISCREET texter")):
+                    alone = piece(pack, section, index, values, single=True, head=head)
+                    _report(problems, seen, pack, text_id, alone.text, what)
         for text_id in ALONE:
             if text_id in pack.texts:
                 text = pack.render(text_id, SMS, {**values, "n": 10, "total": 10})

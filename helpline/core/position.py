@@ -22,6 +22,12 @@ class Position:
     index: int = 0
     silences: int = 0
     digits: str = ""
+    #: The caller asked to hear it slower: every prompt from then on is the slow rendering.
+    slow: bool = False
+    #: The caller asked to be remembered: where they stop is kept for their next call.
+    remembered: bool = False
+    #: On the welcome back: the screen the last call stopped on.
+    resume: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,10 @@ class Say:
     #: Speak in this language rather than the call's (the language menu offers each
     #: language in its own words and voice).
     language: str | None = None
+
+
+#: A short silence between prompts (between the groups of a number read back).
+PAUSE = Say("")
 
 
 @dataclass(frozen=True)
@@ -50,17 +60,38 @@ class ShareWithCaregiver:
 
 
 @dataclass(frozen=True)
+class VoiceNote:
+    """Send the recorded audio of ``text_id`` to the caller on WhatsApp."""
+
+    text_id: str
+
+
+@dataclass(frozen=True)
+class Remember:
+    """Keep where this caller stops (keyed hash of their number) for their next call."""
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Stop remembering this caller."""
+
+
+Effect = TextMe | ShareWithCaregiver | VoiceNote | Remember | Forget
+
+
+@dataclass(frozen=True)
 class Step:
     """What to do next: speak ``prompts``, then listen on ``listen`` (or hang up / transfer)."""
 
     prompts: tuple[Say, ...]
     listen: Position | None
-    effect: TextMe | ShareWithCaregiver | None = None
+    effect: Effect | None = None
     transfer: bool = False
     hangup: bool = False
     #: The screen the caller reached, for anonymous usage counts.
     reached: str = ""
-
+    #: Screens the channel owns (setting a reminder): hand the call over to them.
+    hand_off: str = ""
 
 
 def to_query(position: Position) -> dict[str, str]:
@@ -71,6 +102,12 @@ def to_query(position: Position) -> dict[str, str]:
         query["i"] = str(position.index)
     if position.silences:
         query["r"] = str(position.silences)
+    if position.slow:
+        query["v"] = "1"
+    if position.remembered:
+        query["m"] = "1"
+    if position.resume:
+        query["c"] = position.resume
     return query  # typed digits are the channel's to carry, sealed: never plain in a URL
 
 
@@ -86,4 +123,7 @@ def from_query(args: Mapping[str, str]) -> Position:
         language=str(args.get("l", "") or "")[:10].lower(),
         index=number("i"),
         silences=number("r"),
+        slow=args.get("v") == "1",
+        remembered=args.get("m") == "1",
+        resume=str(args.get("c", "") or "")[:40],
     )

@@ -14,6 +14,9 @@ from ..content import Catalogue
 from ..content.model import VOICE, Content, LanguagePack, placeholders_in
 from .emergency import SPOKEN_NUMBERS, spoken
 
+#: The slow rendering of a prompt ("slower" on a call) is stored under its key and this.
+SLOW_SUFFIX = ".slow"
+
 #: Placeholders known only during a call; texts that use them are spoken with <Say>.
 CALL_TIME_PLACEHOLDERS = frozenset({"digits"})
 
@@ -26,6 +29,10 @@ class Prompt:
     key: str
     text_id: str
     text: str
+
+    def slower(self) -> Prompt:
+        """The same words, for the slow rendering."""
+        return Prompt(self.language, self.key + SLOW_SUFFIX, self.text_id, self.text)
 
 
 def prompt_key(text_id: str, values: Mapping[str, object] | None = None) -> str:

@@ -19,6 +19,8 @@ REMINDER = "reminder"
 #: ALL by text: a whole section as a reply. A reply is not a text the helpline starts, but a
 #: whole section costs up to a dozen segments, so a number may ask for it only so often.
 ALL = "all"
+#: A WhatsApp voice note (LISTEN, or offered from a call): counted like any text.
+VOICE_NOTE = "voice_note"
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,30 @@ def setup_command(dry_run: bool, allow_http: bool, number: str | None, verbose: 
     """
     with twilio_request_log(verbose):
         _setup(dry_run, allow_http, number)
+    _whatsapp_steps(allow_http)
+
+
+def _whatsapp_steps(allow_http: bool) -> None:
+    """WhatsApp's hand steps, when HELPLINE_WHATSAPP_FROM names a sender."""
+    from ..content.model import SMS
+    from ..web.content import loaded_content
+    from .whatsapp_setup import steps, whatsapp_from
+
+    config = current_app.config
+    sender = whatsapp_from(config)
+    if not sender:
+        return
+    try:
+        public = check_public_url(config.get("HELPLINE_PUBLIC_URL", ""), allow_http)
+    except SetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    loaded = loaded_content()
+    invites = {pack.code: pack.render("whatsapp.template_invite", SMS,
+                                      {**loaded.values, "helpline_name": "{{1}}"})
+               for pack in loaded.content}
+    click.echo("")
+    for line in steps(public, sender, invites):
+        click.echo(line)
 
 
 def _setup(dry_run: bool, allow_http: bool, number: str | None) -> None:
@@ -216,4 +240,8 @@ def _diagnose(app: Flask, allow_http: bool, max_seconds: float, stale_minutes: f
             sender_of(settings),
             None if no_twilio or not credentials else (lambda: CarrierApi(settings))),
     )
-    return doctor.run()
+    from ..web.content import loaded_content
+    from .whatsapp_setup import checks as whatsapp_checks
+
+    languages = list(loaded_content(app).content.codes)
+    return doctor.run() + whatsapp_checks(doctor, settings, languages)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app
+
+# The form field `helpline doctor` adds to its signed test call and text. It is covered by the
+# signature, so only a holder of the auth token can set it; the webhooks' one guard then counts
+# the request as simulated, so it never skews the usage reports.
+from ..web.webhook import DOCTOR_FIELD as DOCTOR_FIELD
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
 
-#: Form field `helpline doctor` adds to its signed test call and text. It is covered by the
-#: signature, so only a holder of the auth token can set it; the request is then counted as
-#: simulated and never skews the usage reports.
-DOCTOR_FIELD = "HelplineDoctor"
 
 _HEAD = "helpline.golive.schema_head"
 
@@ -81,16 +82,9 @@ def readiness() -> dict[str, str]:
     return checks
 
 
-def _mark_doctor_requests() -> None:
-    if request.method == "POST" and request.path.startswith(("/voice", "/sms")) \
-            and request.form.get(DOCTOR_FIELD) == "1":
-        g.simulated = True
-
-
 def init_app(app: Flask) -> None:
     from ..store import Store
 
     # The code's schema head does not change while it runs: read the migrations once.
     app.extensions[_HEAD] = Store.head_revision()
     app.register_blueprint(bp)
-    app.before_request(_mark_doctor_requests)

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..store import get_store
+from ..store import worker_store
 from . import optout_spool
 from .reminders import reminder_pass
 from .transport import LocalTransport, transport_for
@@ -48,19 +48,25 @@ def worker_command(once: bool, interval: float, now_text: str | None) -> None:
     if isinstance(transport, LocalTransport):
         click.echo("Local mode (no Twilio account, or no TWILIO_AUTH_TOKEN): texts will be "
                    "logged, not sent.")
-    worker = OutboxWorker(get_store(), transport,
-                          spool=optout_spool.spool_path(current_app.instance_path),
-                          reminders=reminder_pass(current_app._get_current_object()),
-                          per_second=float(current_app.config["HELPLINE_SMS_PER_SECOND"]),
-                          clock=clock)
-    if once:
-        report = worker.run_once()
-        click.echo(f"reminders queued {report.reminders}, sent {report.sent}, retrying "
-                   f"{report.retried}, failed {report.failed}, reconciled {report.reconciled}")
-        return
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    click.echo(f"Outbox worker {worker.worker_id} running (Ctrl+C to stop).")
-    worker.run_forever(stop, interval)
-    click.echo("Outbox worker stopped.")
+    # The worker's own store: the same database, with waits longer than a webhook's.
+    store = worker_store(current_app)
+    try:
+        worker = OutboxWorker(store, transport,
+                              spool=optout_spool.spool_path(current_app.instance_path),
+                              reminders=reminder_pass(current_app._get_current_object()),
+                              per_second=float(current_app.config["HELPLINE_SMS_PER_SECOND"]),
+                              clock=clock)
+        if once:
+            report = worker.run_once()
+            click.echo(f"reminders queued {report.reminders}, sent {report.sent}, retrying "
+                       f"{report.retried}, failed {report.failed}, reconciled "
+                       f"{report.reconciled}")
+            return
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        click.echo(f"Outbox worker {worker.worker_id} running (Ctrl+C to stop).")
+        worker.run_forever(stop, interval)
+        click.echo("Outbox worker stopped.")
+    finally:
+        store.dispose()

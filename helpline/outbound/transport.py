@@ -44,8 +44,12 @@ class SentMessage:
     created: datetime | None
 
 
+#: A WhatsApp address starts with this; Twilio sends to and from ``whatsapp:+...``.
+WHATSAPP = "whatsapp:"
+
+
 class Transport(Protocol):
-    def send(self, to: str, body: str) -> str: ...
+    def send(self, to: str, body: str, **whatsapp: str | None) -> str: ...
 
     def sent_to(self, to: str, since: datetime) -> list[SentMessage]: ...
 
@@ -79,19 +83,42 @@ class TwilioTransport:
             destinations.parse_sender_ids(str(settings.get("HELPLINE_SMS_SENDER_IDS") or ""))
         public = str(settings.get("HELPLINE_PUBLIC_URL") or "")
         self.status_callback = f"{public}/sms/status" if public else None
+        #: The WhatsApp sender (a messaging service with a WhatsApp sender needs none).
+        whatsapp_from = str(settings.get("HELPLINE_WHATSAPP_FROM")
+                            or settings.get("TWILIO_FROM_NUMBER") or "").removeprefix(WHATSAPP)
+        self.whatsapp_sender = dict(self.sender) if "messaging_service_sid" in self.sender \
+            else {"from_": WHATSAPP + whatsapp_from}
 
-    def send(self, to: str, body: str) -> str:
+    def _options(self, to: str, body: str, whatsapp: dict[str, str | None]) -> dict:
+        """The create-message parameters: SMS as before; WhatsApp with its sender, and a
+        voice note (MediaUrl, no body: audio takes no caption) or a template (ContentSid)."""
+        if not whatsapp.get("channel") == "whatsapp":
+            options = dict(self.sender)
+            sender_id = self.sender_ids.get(destinations.region_of(to) or "")
+            if sender_id:
+                options["from_"] = sender_id
+            return {"to": to, "body": body, **options}
+        options = {"to": to if to.startswith(WHATSAPP) else WHATSAPP + to,
+                   **self.whatsapp_sender}
+        if whatsapp.get("content_sid"):
+            options["content_sid"] = whatsapp["content_sid"]
+            if whatsapp.get("content_variables"):
+                options["content_variables"] = whatsapp["content_variables"]
+        elif whatsapp.get("media_url"):
+            options["media_url"] = [whatsapp["media_url"]]
+        else:
+            options["body"] = body
+        return options
+
+    def send(self, to: str, body: str, **whatsapp: str | None) -> str:
         from requests import RequestException
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
-        options = dict(self.sender)
-        sender_id = self.sender_ids.get(destinations.region_of(to) or "")
-        if sender_id:
-            options["from_"] = sender_id
+        options = self._options(to, body, whatsapp)
         if self.status_callback:
             options["status_callback"] = self.status_callback
         try:
-            message = self.client.messages.create(to=to, body=body, **options)
+            message = self.client.messages.create(**options)
         except TwilioRestException as exc:
             status = exc.status or 0
             raise SendError(
@@ -125,8 +152,8 @@ class LocalTransport:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
 
-    def send(self, to: str, body: str) -> str:
-        sid = "SM" + uuid.uuid4().hex
+    def send(self, to: str, body: str, **whatsapp: str | None) -> str:
+        sid = ("MM" if whatsapp.get("media_url") else "SM") + uuid.uuid4().hex
         self.sent.append((sid, to, body))
         log.info("local mode: text to %s not sent to Twilio (%d characters)", mask_number(to),
                  len(body))

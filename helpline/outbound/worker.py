@@ -85,21 +85,19 @@ class OutboxWorker:
         while True:
             with self.store.transaction() as tx:
                 claimed = tx.outbox.claim_due(self.worker_id, self.clock(), self.batch)
-            for item, slot in zip(claimed, self._slots(len(claimed)), strict=True):
-                if slot is not None:
-                    self._wait_until(slot)
+            for item in claimed:
+                if self.per_second > 0:
+                    self._wait_for_slot()
                 self._send(item, report)
             if len(claimed) < self.batch:
                 return report
 
-    def _slots(self, count: int) -> list[datetime | None]:
-        """When each of ``count`` claimed texts may go, in real time (not ``--now``)."""
-        if self.per_second <= 0 or count == 0:
-            return [None] * count
+    def _wait_for_slot(self) -> None:
+        """Take the next sending slot shared by all workers, and wait for it (real time, not
+        ``--now``). One slot at a time, just before each send: a worker held up by a slow
+        answer never sends a burst to catch up on slots it took earlier."""
         with self.store.transaction() as tx:
-            return list(tx.send_rate.take(count, self.per_second, datetime.now(UTC)))
-
-    def _wait_until(self, slot: datetime) -> None:
+            (slot,) = tx.send_rate.take(1, self.per_second, datetime.now(UTC))
         wait = (slot - datetime.now(UTC)).total_seconds()
         if wait > 0:
             self.sleep(wait)
@@ -117,7 +115,7 @@ class OutboxWorker:
             return
         to = current.to_number
         try:
-            sid = self._transport(item).send(to, item.body)
+            sid = self._transport(item).send(to, item.body, **_whatsapp(item))
         except SendError as exc:
             self._failed(item, exc, report)
             return
@@ -157,7 +155,7 @@ class OutboxWorker:
                 continue
             since = (item.claimed_at or item.created_at) - timedelta(minutes=5)
             try:
-                found = self._transport(item).sent_to(item.to_number, since)
+                found = self._transport(item).sent_to(_address(item), since)
             except SendError as exc:
                 report.errors.append(str(exc))
                 continue  # cannot tell yet: never resend blind
@@ -165,8 +163,8 @@ class OutboxWorker:
                 # The same words may have gone to this number before (CHECKLIST twice): a
                 # message already matched to another row is not this one.
                 taken = tx.outbox.sids_in_use([m.sid for m in found])
-                match = next((m for m in found if m.body == item.body and m.sid not in taken),
-                             None)
+                match = next((m for m in found
+                              if m.body == _listed_body(item) and m.sid not in taken), None)
                 if match is not None:
                     tx.outbox.mark_sent(item.id, match.sid, now)
                 else:
@@ -189,6 +187,27 @@ class OutboxWorker:
                 log.exception("outbox pass failed; trying again shortly")
                 stop.wait(min(interval * 10, 30))
             stop.wait(interval)
+
+
+def _whatsapp(item: OutboxItem) -> dict[str, str | None]:
+    """What a WhatsApp row adds to a send (nothing for SMS, so any transport can send SMS)."""
+    if item.channel != "whatsapp":
+        return {}
+    return {"channel": item.channel, "media_url": item.media_url,
+            "content_sid": item.content_sid, "content_variables": item.content_variables}
+
+
+def _listed_body(item: OutboxItem) -> str:
+    """The body Twilio lists for the row's message: a WhatsApp voice note goes without one."""
+    return "" if item.channel == "whatsapp" and item.media_url else item.body
+
+
+def _address(item: OutboxItem) -> str:
+    """Where Twilio lists the row's message: WhatsApp messages under ``whatsapp:+...``."""
+    to = item.to_number or ""
+    if item.channel == "whatsapp" and not to.startswith("whatsapp:"):
+        return "whatsapp:" + to
+    return to
 
 
 def start_in_process(store: Store, transport: Transport, interval: float = 1.0,

@@ -27,7 +27,9 @@ def build_report(store: Store, content: Content, since: date, until: date,
         usage = tx.reports.usage_rows(since, until, zone)
         outbox = tx.reports.outbox_rows(since, until, zone)
         failures = tx.reports.failure_rows(since, until, zone)
+        channels = tx.reports.channel_rows(since, until, zone)
     return compute(usage, outbox, since, until, catalogue=content.catalogue, failures=failures,
+                   channels=channels,
                    sections=content.section_items(),
                    languages={pack.code: pack.meta.name for pack in content}, zone=zone)
 

@@ -22,10 +22,13 @@ from ..core.menu import (
     LANGUAGE,
     LAST_PREFIX,
     MAIN,
+    MORE,
+    REMEMBER_CONFIRM,
     TRANSFER,
+    WELCOME_BACK,
 )
 from ..store.models import OUTBOX_STATES
-from ..store.report_queries import FailureRow, OutboxRow, UsageRow
+from ..store.report_queries import ChannelRow, FailureRow, OutboxRow, UsageRow
 
 #: Counts below this are shown as "<5".
 SMALL_COUNT = 5
@@ -142,8 +145,8 @@ def group_of(screen: str | None, catalogue: Catalogue) -> str | None:
 def ending_places(catalogue: Catalogue) -> tuple[str, ...]:
     """Screens listed under "where calls ended" even with no ending, in menu order."""
     choosers = [s.chooser_screen for s in catalogue if s.chooser]
-    return (LANGUAGE, MAIN, *choosers, *catalogue.ids, CAREGIVER_NUMBER, CAREGIVER_CONFIRM,
-            TRANSFER, GOODBYE)
+    return (LANGUAGE, MAIN, MORE, *choosers, *catalogue.ids, CAREGIVER_NUMBER,
+            CAREGIVER_CONFIRM, REMEMBER_CONFIRM, WELCOME_BACK, TRANSFER, GOODBYE)
 
 
 def sms_kinds(catalogue: Catalogue, pieces: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
@@ -257,6 +260,13 @@ REMINDER_TEXTS = (("checklist", "records checklist"), ("questions", "the questio
                   ("follow_up", "follow-up"), ("caregiver_questions", "questions to a caregiver"))
 
 
+def count_channels(rows: Iterable[ChannelRow]) -> Counter:
+    counts: Counter = Counter()
+    for row in rows:
+        counts[row.channel] += row.count
+    return counts
+
+
 def compute(
     usage: Iterable[UsageRow],
     outbox: Iterable[OutboxRow],
@@ -268,13 +278,14 @@ def compute(
     languages: Mapping[str, str] | None = None,
     failures: Iterable[FailureRow] = (),
     zone: str = "UTC",
+    channels: Iterable[ChannelRow] = (),
 ) -> Report:
     """Every figure for the period from grouped rows.
 
     ``catalogue`` names the sections (rows for each, under its report label); ``sections``
     lists each section's piece ids in order (from the content), so that pieces nobody reached
     still appear with 0; ``languages`` maps enabled codes to names; ``failures`` are the
-    failed parts by Twilio error code.
+    failed parts by Twilio error code; ``channels`` the outbox messages by channel.
     """
     usage = [r for r in usage if since <= r.day <= until]
     outbox = [r for r in outbox if since <= r.day <= until]
@@ -283,6 +294,8 @@ def compute(
     usage = [r for r in usage if not r.kind.startswith(REMINDER_EVENT)]
     voice = [r for r in usage if r.channel == "voice"]
     sms = [r for r in usage if r.channel == "sms"]
+    whatsapp = [r for r in usage if r.channel == "whatsapp"]
+    sent = count_channels(r for r in channels if since <= r.day <= until)
     screens = [r for r in voice if r.kind == "screen"]
     languages = dict(languages or {})
 
@@ -364,6 +377,16 @@ def compute(
                 "The language of the main menu a call first reached."),
         Section("texts_by_language", "Texts by language", "bars",
                 tuple(_ordered(count_by(sms, lambda r: language_label(r.language)), enabled))),
+        Section("channels", "SMS and WhatsApp", "bars", (
+            Figure("messages received by SMS", total(sms)),
+            Figure("messages received on WhatsApp", total(whatsapp)),
+            Figure("voice notes asked for on WhatsApp", total(
+                r for r in whatsapp if r.kind == "listen")),
+            Figure("opt-outs on WhatsApp", total(r for r in whatsapp if r.kind == "opt_out")),
+            Figure("messages the helpline sent by SMS", sent.get("sms", 0)),
+            Figure("messages the helpline sent on WhatsApp", sent.get("whatsapp", 0)),
+        ), "The other text figures count SMS only. Sent: text-me, shares, voice notes and "
+           "templates, one per message part."),
         Section("content_reached", "Content reached on calls", "bars",
                 by_section(entries, catalogue.ids),
                 "How many times callers went into each part of the menu."),

@@ -105,7 +105,7 @@ def _last_queued(number: str) -> int:
 
 @simulate_group.command("call", cls=_InputsInOrder)
 @click.option("--keys", multiple=True, metavar="KEYS",
-              help='Keys to press, e.g. "1 3 2 2". A space is a pause: each menu takes its '
+              help='Keys to press, e.g. "1 3 9 9". A space is a pause: each menu takes its '
                    'keys from the next group; "_" stays silent; the caregiver number ends with '
                    '#. Repeatable.')
 @click.option("--say", multiple=True, metavar="WORDS",

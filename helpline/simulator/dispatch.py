@@ -25,7 +25,7 @@ from twilio.request_validator import RequestValidator
 from ..audio.serving import library_of
 from ..content import Content
 from ..core import phone
-from ..core.prompts import spoken_prompts
+from ..core.prompts import SLOW_SUFFIX, spoken_prompts
 from ..web.content import loaded_content
 from ..web.webhook import SIMULATED_HEADER, simulation_tag
 
@@ -196,9 +196,10 @@ def transcripts(app: Flask) -> dict[str, str]:
         return cached[1]
     found: dict[str, str] = {}
     for prompt in spoken_prompts(loaded_content(app).content, app.config):
-        path = library.path_for(prompt.language, prompt.key, prompt.text)
-        if path:
-            found[path] = prompt.text
+        for key in (prompt.key, prompt.key + SLOW_SUFFIX):  # and its slow rendering
+            path = library.path_for(prompt.language, key, prompt.text)
+            if path:
+                found[path] = prompt.text
     app.extensions[_TRANSCRIPTS] = (library, found)
     return found
 

@@ -116,7 +116,8 @@ def parse_messages(document: str | bytes) -> list[SmsPart]:
 
 
 #: Screens that are menus rather than one piece of a section.
-_MENU_SCREENS = {menu.LANGUAGE, menu.MAIN, menu.CAREGIVER_NUMBER}
+_MENU_SCREENS = {menu.LANGUAGE, menu.MAIN, menu.MORE, menu.CAREGIVER_NUMBER,
+                 menu.REMEMBER_CONFIRM, menu.WELCOME_BACK}
 
 
 def screen_of(url: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from .. import whatsapp
 from ..store import get_store
 from ..web.admin import add_security_headers, check_admin
 from ..web.content import current_content
@@ -116,9 +117,11 @@ def sms() -> ResponseReturnValue:
     data = _json()
     sender = _number(data.get("from"))
     body = str(data.get("body") or "")[:dispatch.MAX_VALUE]
-    answer = dispatch.post_webhook(_app(), "/sms",
-                                   dispatch.sms_params(current_app.config, sender, body),
-                                   _base_url())
+    params = dispatch.sms_params(current_app.config, sender, body)
+    if _whatsapp(data):  # as Twilio posts a WhatsApp message: both ends whatsapp:+...
+        params = {**params, "From": whatsapp.address_of(sender),
+                  "To": whatsapp.address_of(params["To"])}
+    answer = dispatch.post_webhook(_app(), "/sms", params, _base_url())
     result: dict[str, Any] = {"status": answer.status, "replies": []}
     if answer.status == 200:
         try:
@@ -137,11 +140,18 @@ def outbox() -> ResponseReturnValue:
     after = data.get("after") or 0
     if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
         raise BadRequest("after must be a message id")
+    if _whatsapp(data):  # what is queued under the WhatsApp number's key
+        number = whatsapp.contact_key(number, current_app.config)
     with get_store().reading() as tx:
         queued = tx.outbox.simulated_to(number, after)
     messages = []
     for item in queued:
         part = sms_part(item.body)
         messages.append({"id": item.id, "kind": item.kind, "state": item.state,
-                         "part": f"{item.position}/{item.total}", **part.as_json()})
+                         "part": f"{item.position}/{item.total}", "channel": item.channel,
+                         "media_url": item.media_url, **part.as_json()})
     return jsonify(messages=messages)
+
+
+def _whatsapp(data: dict[str, Any]) -> bool:
+    return data.get("channel") == whatsapp.CHANNEL

@@ -23,10 +23,13 @@ from ..core.privacy import mask_number, shown_to_sender
 from ..core.send_limits import ALL
 from ..outbound import sending
 from ..outbound.policy import current_policy
-from ..store import get_store
-from ..store.contacts import TexterState
+from ..store import TexterState, get_store
+from ..store.contacts import with_fresh_place
 from ..web import usage
 from ..web.content import LoadedContent, loaded_content
+from ..whatsapp import hook as whatsapp_hook
+from ..whatsapp import number_of as whatsapp_number
+from ..whatsapp import render as whatsapp_render
 from . import reminders
 
 log = logging.getLogger(__name__)
@@ -67,31 +70,38 @@ def answer(number: str, body: str) -> Answer:
     store = get_store()
     state = TexterState()
     if number:
-        # Plain reads, not a write transaction: texts answered by other workers never queue
-        # behind this one for SQLite's write lock.
-        with store.reading() as tx:
-            state = tx.contacts.texter(number)
+        # One plain read (no transaction, no session): texts answered by other workers never
+        # queue behind this one for SQLite's write lock, and an opt-out is read afresh.
+        state = with_fresh_place(store.texter_state(number))
     intent = setup.keywords.match(body, prefer=state.language)
     language = setup.content.pack(intent.language or state.language).code
-    usage.record("sms", intent.name, language=language)
+    usage.record(whatsapp_hook.channel(), intent.name, language=language)
     via = normalise(body).upper()[:32]
     if intent.name == "opt_out":
         with store.transaction() as tx:
             tx.contacts.record_opt_out(number, via=via or "STOP")
         log.info("opt-out from %s", mask_number(number))
         # Asking to stop and for help at once: the urgent-care words come first, always.
-        urgent = _safety(setup, number, language) if intent.urgent else []
+        urgent = _safety(setup, _plain(number), language) if intent.urgent else []
         if state.opted_out:
             return Answer(language, urgent)
         return Answer(language, [*urgent, *_render(setup, language, ["sms.opted_out"])])
     if intent.name == "opt_in":
         if not state.opted_out:  # "yes" or START from a number that never stopped
+            if whatsapp_hook.replying():
+                whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
             return Answer(language, _render(setup, language, ["sms.already_on"]))
         with store.transaction() as tx:
             tx.contacts.record_opt_in(number, via=via or "START")
+        if whatsapp_hook.replying():
+            whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
         return Answer(language, _render(setup, language, ["sms.opted_in"]))
     if state.opted_out:
         return Answer(language)
+    if whatsapp_hook.replying():  # the 24-hour window opens; a template's offer follows
+        offered = whatsapp_hook.arrived(number, intent.name, setup.content.catalogue)
+        if offered and intent.name == "unknown":
+            return Answer(language)  # a reply to the template: what it offered is on its way
     changes = _Changes()
     if intent.language and intent.language != state.language and number:
         changes.language = intent.language
@@ -120,11 +130,11 @@ def _converse(setup: LoadedContent, intent: Intent, body: str, number: str,
     name = intent.name
     place = pieces.Place.decode(state.position)
     if name == "safety":
-        return _safety(setup, number, language), language
+        return _safety(setup, _plain(number), language), language
     if name == "share":
-        return _share(setup, number, intent.argument, language), language
+        return _share(setup, _plain(number), intent.argument, language), language
     if name in reminders.INTENTS:
-        return reminders.answer(intent, number, language), language
+        return reminders.answer(intent, _plain(number), language), language
     if name == "forget":
         with get_store().transaction() as tx:
             deleted = tx.housekeeping.forget(number)
@@ -153,6 +163,12 @@ def _converse(setup: LoadedContent, intent: Intent, body: str, number: str,
         other = content.pack(intent.argument).code
         return _first_piece(setup, name.removesuffix(IN_LANGUAGE), other, other, changes,
                             []), other
+    if whatsapp_hook.replying():
+        if name == "listen":  # the voice note of what was last sent
+            return whatsapp_hook.listen(number, language), language
+        if name in sections:  # WhatsApp has no segments: the whole section, one message
+            return _render(setup, language, compose.reply_ids(
+                content.pack(language), catalogue, name)), language
     if name in sections:
         # Several topics named: the first one named, then the keywords for the others.
         named = [] if bare else setup.keywords.topics(body, sections)
@@ -227,7 +243,7 @@ def _more_or_all(setup: LoadedContent, name: str, number: str, place: pieces.Pla
         if refused is not None:
             return _render(setup, language, ["sms.all_limit"]), language
     ids = pieces.reading_list(pack, place.section)
-    return compose.parts(pack, ids, setup.values), read_in
+    return _layout()(pack, ids, setup.values), read_in
 
 
 def _head(setup: LoadedContent, pack: LanguagePack, changes: _Changes) -> str:
@@ -272,4 +288,14 @@ def _safety(setup: LoadedContent, number: str | None, language: str) -> list[str
 def _render(setup: LoadedContent, language: str, text_ids: list[str],
             values: dict[str, object] | None = None) -> list[str]:
     pack = setup.content.pack(language)
-    return compose.parts(pack, text_ids, {**setup.values, **(values or {})})
+    return _layout()(pack, text_ids, {**setup.values, **(values or {})})
+
+
+def _layout():
+    """SMS parts, or WhatsApp's: one message per section, bold titles (whatsapp/render.py)."""
+    return whatsapp_render.parts if whatsapp_hook.replying() else compose.parts
+
+
+def _plain(number: str) -> str:
+    """The phone number of a WhatsApp texter's key (``whatsapp:+...``); SMS numbers as they are."""
+    return (whatsapp_number(number) or number) if whatsapp_hook.replying() else number

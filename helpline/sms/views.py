@@ -21,14 +21,14 @@ from ..core.privacy import mask_number
 from ..outbound import optout_spool
 from ..store import get_store
 from ..web.content import LoadedContent, loaded_content
-from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from ..web.webhook import guard_webhook, twiml_response
+from ..whatsapp import hook as whatsapp_hook
 from . import texting
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
-bp.before_request(reject_unsigned)
-bp.before_request(mark_simulated)
+bp.before_request(guard_webhook)
 
 #: Longest message body read; Twilio's own limit is 1600 characters.
 MAX_BODY = 2000
@@ -89,7 +89,9 @@ def _replay_spooled_opt_outs() -> None:
 def incoming_text():
     """A text from anyone: the conversation (sms/texting.py) decides, this renders TwiML."""
     raw_from = request.form.get("From", "")
-    number = phone.to_e164(raw_from, strict=False) or raw_from.strip()
+    # From=whatsapp:+...: the same words, kept under the WhatsApp number's own key.
+    number = (whatsapp_hook.begin(raw_from) or phone.to_e164(raw_from, strict=False)
+              or raw_from.strip())
     body = (request.form.get("Body") or "")[:MAX_BODY]
     answered = texting.answer(number, body)
     return _reply(answered.language, parts=answered.messages)

@@ -20,7 +20,7 @@ from flask import Flask, current_app
 
 from ..config import local_mode
 from .commands import SKIP_START_CHECKS, db_cli, privacy_cli
-from .db import SchemaOutOfDate, database_url
+from .db import WEBHOOK_WAITS, WORKER_WAITS, SchemaOutOfDate, Waits, database_url
 from .hashing import (
     KeyedHash,
     SecretKeyError,
@@ -39,15 +39,20 @@ from .models import (
 )
 from .outbox import MAX_PART_LENGTH
 from .receipts import FINAL_STATUSES
-from .records import OutboxActivity, OutboxItem, UsageCount
+from .records import OutboxActivity, OutboxItem, TexterState, UsageCount
 from .store import Store
 from .transaction import Transaction
 
 EXTENSION = "helpline.store"
 
 
-def store_from_config(config: Mapping[str, Any], instance_path: str | Path) -> Store:
-    """Build the Store the settings describe (the worker and CLI use this too)."""
+def store_from_config(config: Mapping[str, Any], instance_path: str | Path, *,
+                      waits: Waits = WEBHOOK_WAITS) -> Store:
+    """Build the Store the settings describe (the worker and CLI use this too).
+
+    ``waits`` bounds every database wait: a webhook's few seconds by default, so a stuck lock
+    ends in the spoken or texted fallback before Twilio's 15 s; ``WORKER_WAITS`` for the worker.
+    """
     instance = Path(instance_path)
     local = bool(config.get("LOCAL_MODE", local_mode(config)))
     key = resolve_secret_key(config.get("HELPLINE_SECRET_KEY"), instance, local=local)
@@ -56,7 +61,13 @@ def store_from_config(config: Mapping[str, Any], instance_path: str | Path) -> S
         "HELPLINE_OLD_SECRET_KEYS", ""
     )
     url = database_url(config.get("DATABASE_URL"), instance)
-    return Store(url, key, old_keys=split_keys(old_keys))
+    return Store(url, key, old_keys=split_keys(old_keys), waits=waits)
+
+
+def worker_store(app: Flask) -> Store:
+    """A store for a background worker of ``app``: the same database and key, with the
+    worker's longer waits (it answers nobody in real time). The caller disposes of it."""
+    return store_from_config(app.config, app.instance_path, waits=WORKER_WAITS)
 
 
 def prepare(store: Store) -> None:
@@ -128,12 +139,17 @@ __all__ = [
     "SecretKeyError",
     "Store",
     "StoreStartupError",
+    "TexterState",
     "Transaction",
     "UsageCount",
+    "WEBHOOK_WAITS",
+    "WORKER_WAITS",
+    "Waits",
     "db_cli",
     "get_store",
     "init_app",
     "prepare",
     "privacy_cli",
     "store_from_config",
+    "worker_store",
 ]

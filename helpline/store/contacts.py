@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select, update
 
 from ..core.privacy import mask_number
 from .hashing import KeyedHash
 from .models import Contact, utcnow
+from .records import TexterState
 from .topic import Topic, clean_text
 
 log = logging.getLogger(__name__)
@@ -25,16 +26,31 @@ log = logging.getLogger(__name__)
 #: How long a texter's place in what was last sent counts: "MORE" a day later starts afresh.
 POSITION_LIFETIME = timedelta(hours=24)
 
+#: What an incoming text reads about its sender: the hash (to prefer the current key's record)
+#: and one column per ``TexterState`` field.
+TEXTER_COLUMNS = (Contact.number_hash,
+                  *(getattr(Contact, field.name) for field in fields(TexterState)))
 
-@dataclass(frozen=True)
-class TexterState:
-    """What an incoming text needs to know about its sender, read in one query."""
 
-    language: str | None = None
-    opted_out: bool = False
-    #: Where the texter is in what was last sent ("menu", "questions:4:zh"), or None.
-    position: str | None = None
-    discreet: bool = False
+def texter_state_statement(candidates: int) -> Select:
+    """The texter-state read as one Core statement for ``candidates`` hashes (the current key
+    and each old one): built once per store, compiled once per process by SQLAlchemy's cache,
+    and run on a plain connection, with no ORM session or objects."""
+    hashes = [bindparam(f"h{i}") for i in range(candidates)]
+    return select(*TEXTER_COLUMNS).where(Contact.number_hash.in_(hashes))
+
+
+def texter_state_params(hashes: list[str], candidates: int) -> dict[str, str]:
+    """Bind values for ``texter_state_statement``; fewer hashes (a KeyedHash) repeat the first."""
+    padded = hashes + [hashes[0]] * (candidates - len(hashes))
+    return {f"h{i}": value for i, value in enumerate(padded[:candidates])}
+
+
+def with_fresh_place(state: TexterState, now: datetime | None = None) -> TexterState:
+    """The state with a place older than ``POSITION_LIFETIME`` read as none."""
+    if state.position_at is None or state.position_at >= (now or utcnow()) - POSITION_LIFETIME:
+        return state
+    return replace(state, position=None, position_at=None)
 
 
 class Contacts(Topic):
@@ -91,16 +107,12 @@ class Contacts(Topic):
         return state.language, state.opted_out
 
     def texter(self, number: str, now: datetime | None = None) -> TexterState:
-        """Language, opt-out, place and discreet flag, in one query (old keys included)."""
-        contacts = self.records_of(number)
-        current = self._hasher.hash(number)
-        contacts.sort(key=lambda c: c.number_hash != current)
-        language = next((c.language for c in contacts if c.language), None)
-        since = (now or utcnow()) - POSITION_LIFETIME
-        position = next((c.position for c in contacts if c.position and c.position_at
-                         and c.position_at >= since), None)
-        return TexterState(language, any(c.opted_out for c in contacts), position,
-                           any(c.discreet for c in contacts))
+        """Language, opt-out, place and discreet flag, in one query inside this transaction
+        (webhooks use the store's ``texter_state``, which needs no transaction)."""
+        hashes = self._hasher.candidates(number)
+        rows = self._session.execute(texter_state_statement(len(hashes)),
+                                     texter_state_params(hashes, len(hashes)))
+        return with_fresh_place(TexterState.of(rows, hashes[0]), now)
 
     def is_discreet(self, number: str) -> bool:
         """True when texts to the number must keep their subject off the first line
@@ -132,7 +144,28 @@ class Contacts(Topic):
             index_elements=["number_hash"], set_=changes))
 
     def set_language(self, number: str, code: str, now: datetime | None = None) -> None:
-        self._contact_for_write(number, now or utcnow()).language = clean_text(code, 16)
+        now, language = now or utcnow(), clean_text(code, 16)
+        if self._hasher.key_count > 1 or isinstance(number, KeyedHash):
+            # During a key rotation the row may still sit under an old key: move it.
+            self._contact_for_write(number, now).language = language
+            return
+        # One statement, the text's only write: insert the row, or set the language on it.
+        self._session.execute(
+            self._insert(Contact)
+            .values(number_hash=self._hasher.hash(number), language=language, opted_out=False,
+                    created_at=now, updated_at=now)
+            .on_conflict_do_update(index_elements=["number_hash"],
+                                   set_={"language": language, "updated_at": now})
+        )
+
+    def expire_places(self, now: datetime | None = None) -> int:
+        """Drop places older than ``POSITION_LIFETIME``: read as none already, and not kept
+        longer than they are of use. Returns how many were dropped."""
+        stmt = (update(Contact)
+                .where(Contact.position_at < (now or utcnow()) - POSITION_LIFETIME)
+                .values(position=None, position_at=None)
+                .execution_options(synchronize_session=False))
+        return int(self._session.execute(stmt).rowcount or 0)
 
     def opted_out_among(self, hashes: Iterable[str]) -> set[str]:
         """Those of these hashes whose number said STOP (the outbox checks claimed rows)."""

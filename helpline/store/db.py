@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,31 @@ SQLITE_FILE = "helpline.sqlite3"
 #: Execution option marking a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "helpline_write"
 
-#: How long a SQLite writer waits for another one before giving up, in milliseconds.
+#: How long migrations (an operator's command, or the embedded file at start-up) wait for
+#: another process's lock, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Waits:
+    """How long one database wait may last before it fails, in seconds.
+
+    ``lock``: SQLite's busy timeout, PostgreSQL's ``lock_timeout``; ``statement``:
+    PostgreSQL's ``statement_timeout``; ``pool``: waiting for a free pooled connection;
+    ``connect``: opening a connection to PostgreSQL.
+    """
+
+    lock: float
+    statement: float
+    pool: float
+    connect: float
+
+
+#: A webhook must answer within Twilio's 15 s, and it may wait twice (a read, then a write):
+#: a stuck lock fails after a few seconds into the normal spoken or texted fallback.
+WEBHOOK_WAITS = Waits(lock=3, statement=4, pool=2, connect=2)
+#: The worker answers nobody in real time: it waits longer rather than retry a send later.
+WORKER_WAITS = Waits(lock=20, statement=60, pool=20, connect=10)
 
 #: Arbitrary constant for pg_advisory_xact_lock: only one instance migrates at a time.
 _MIGRATION_LOCK_ID = 0x48454C50  # "HELP"
@@ -69,20 +93,32 @@ def database_url(configured: str | None, instance_dir: Path | str) -> str:
     return value
 
 
-def make_engine(url: str | URL, **options: Any) -> Engine:
-    """An engine with the settings each backend needs to be safe under concurrent use."""
+def make_engine(url: str | URL, waits: Waits = WEBHOOK_WAITS, **options: Any) -> Engine:
+    """An engine with the settings each backend needs to be safe under concurrent use, and
+    every wait bounded by ``waits``."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **options)
+        return _sqlite_engine(url, waits, **options)
     if url.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
-        return create_engine(url, **options)
+        options.setdefault("pool_timeout", waits.pool)
+        connect_args = dict(options.pop("connect_args", {}))
+        connect_args.setdefault("connect_timeout", max(1, round(waits.connect)))
+        # Set at connection start, so every statement of every session is bounded.
+        bounds = (f"-c statement_timeout={int(waits.statement * 1000)} "
+                  f"-c lock_timeout={int(waits.lock * 1000)}")
+        given = url.query.get("options", "")  # e.g. a search_path; connect_args would hide it
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = " ".join(
+            part for part in (given, connect_args.get("options", ""), bounds) if part)
+        return create_engine(url, connect_args=connect_args, **options)
     raise StoreStartupError(f"Unsupported database {url.get_backend_name()!r}.")
 
 
-def _sqlite_engine(url: URL, **options: Any) -> Engine:
+def _sqlite_engine(url: URL, waits: Waits, **options: Any) -> Engine:
+    busy_ms = int(waits.lock * 1000)
     connect_args = dict(options.pop("connect_args", {}))
-    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    connect_args.setdefault("timeout", waits.lock)
     in_memory = url.database in (None, "", ":memory:")
     if in_memory:
         # One shared connection, or every connection would see its own empty database.
@@ -90,6 +126,7 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
         options.setdefault("poolclass", StaticPool)
     else:
         _precreate_private_file(Path(url.database))
+        options.setdefault("pool_timeout", waits.pool)
     engine = create_engine(url, connect_args=connect_args, **options)
 
     @event.listens_for(engine, "connect")
@@ -103,7 +140,7 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
                 _use_wal(cursor)
                 cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             # Deleted rows (a forgotten number, a sent message's recipient) are overwritten
             # with zeros instead of lingering in free pages of the file.
             cursor.execute("PRAGMA secure_delete=ON")
@@ -157,11 +194,28 @@ def writer(engine: Engine) -> Engine:
 
 @contextmanager
 def exclusive_write(engine: Engine) -> Iterator[Connection]:
-    """A transaction no other writer can interleave with, on either backend."""
-    with writer(engine).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
-        yield conn
+    """A transaction no other writer can interleave with, on either backend.
+
+    Migrations, not webhooks, run here: they may wait for another migrating process and take
+    longer than a webhook's bounds, so this transaction lifts them.
+    """
+    with writer(engine).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # before BEGIN IMMEDIATE, which is where SQLite waits
+            raw = conn.connection.driver_connection
+            previous = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.execute(text("SET LOCAL statement_timeout = 0"))
+                    conn.execute(text("SET LOCAL lock_timeout = 0"))
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"),
+                                 {"id": _MIGRATION_LOCK_ID})
+                yield conn
+        finally:
+            if sqlite:
+                raw.execute(f"PRAGMA busy_timeout={previous}")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -99,6 +99,11 @@ class NumberHasher:
                 for key in (self._key, *self._old)]
 
     @property
+    def key_count(self) -> int:
+        """How many hashes ``candidates`` gives for a number: the current key and old ones."""
+        return 1 + len(self._old)
+
+    @property
     def fingerprint(self) -> str:
         """A short, one-way id of the current key, stored to notice a changed key at start-up."""
         return _fingerprint(self._key)

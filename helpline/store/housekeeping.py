@@ -39,9 +39,13 @@ FORGET_COUNTS = (
     "outbox_sent",
     "reminders",
     "opt_out_kept",
+    "returning_caller",
+    "whatsapp_window",
 )
 
 _FINISHED = (SENT, DELIVERED, FAILED, SUPPRESSED)
+#: Days a WhatsApp window row (when the number last wrote, what it last asked for) is kept.
+WHATSAPP_KEEP_DAYS = 90
 
 
 class Housekeeping(Topic):
@@ -89,6 +93,10 @@ class Housekeeping(Topic):
         )
         counts["outbox_sent"] = self._delete(OutboxMessage, to_them)
         counts["reminders"] = self._tx.reminders.drop_for(number)
+        counts["returning_caller"] = self._tx.callers.forget(number)
+        # The number's WhatsApp window, last content and pending offer, whichever way it asks.
+        address = number if str(number).startswith("whatsapp:") else f"whatsapp:{number}"
+        counts["whatsapp_window"] = self._tx.whatsapp.forget(address)
         self._tx.meta.set(FORGOTTEN_AT, utcnow().isoformat())
         log.info("Forgot %s: %s", mask_number(number), counts)
         return counts
@@ -99,11 +107,16 @@ class Housekeeping(Topic):
         counts = {"receipts_applied": self._tx.receipts.apply_waiting(now)}
         counts["receipts_expired"] = self._tx.receipts.expire(now - timedelta(days=2))
         counts["send_counts_expired"] = self._tx.send_counts.expire(now)
+        counts["returning_callers_expired"] = self._tx.callers.expire(now)
+        counts["places_expired"] = self._tx.contacts.expire_places(now)
         counts["outbox_expired"] = self._delete(
             OutboxMessage,
             OutboxMessage.state.in_(_FINISHED),
             OutboxMessage.updated_at < now - timedelta(days=keep_days),
         )
+        # A WhatsApp number silent this long is forgotten as a WhatsApp user (keyed hash only).
+        counts["whatsapp_windows_expired"] = self._tx.whatsapp.expire(
+            now - timedelta(days=WHATSAPP_KEEP_DAYS))
         # A safety net for the privacy rule: no finished row keeps a plain number.
         leftovers = select(OutboxMessage).where(
             OutboxMessage.state.in_(_FINISHED), OutboxMessage.to_number.is_not(None)

@@ -139,6 +139,29 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    #: "sms" or "whatsapp": how the worker sends it (``to_number`` stays the plain number).
+    channel: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
+    #: A WhatsApp voice note's audio URL (never a number).
+    media_url: Mapped[str | None] = mapped_column(String(500))
+    #: A WhatsApp template (Content SID) and its variables as JSON, outside the 24-hour window.
+    content_sid: Mapped[str | None] = mapped_column(String(34))
+    content_variables: Mapped[str | None] = mapped_column(Text)
+
+
+class WhatsAppWindow(Base):
+    """When a WhatsApp number last wrote in (its 24-hour window), keyed by hash only.
+
+    ``last_content`` is the piece or section last sent (what LISTEN plays); ``pending`` is
+    what waits for the person's reply after a template invited it ("kind|content|language").
+    """
+
+    __tablename__ = "whatsapp_windows"
+
+    number_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_inbound_at: Mapped[datetime | None]
+    last_content: Mapped[str | None] = mapped_column(String(64))
+    pending: Mapped[str | None] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class DeliveryReceipt(Base):
@@ -188,6 +211,24 @@ class SendCount(Base):
     day: Mapped[str] = mapped_column(String(10), index=True)
     rule: Mapped[str] = mapped_column(String(48))
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ReturningCaller(Base):
+    """Where a caller who asked to be remembered stopped, for their next call.
+
+    Only a caller who chose it on a call has a row (a caller id can be spoofed, so nobody else
+    is greeted as returning); it ends after ``until`` or on FORGET. The screen is a piece of
+    content (``questions``, 3), never anything the caller typed.
+    """
+
+    __tablename__ = "returning_callers"
+
+    number_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    screen: Mapped[str] = mapped_column(String(40))
+    piece: Mapped[int] = mapped_column(default=0)
+    slow: Mapped[bool] = mapped_column(default=False)
+    until: Mapped[datetime] = mapped_column(index=True)
 
 
 class StoreMeta(Base):

@@ -55,8 +55,16 @@ class Outbox(Topic):
         simulated: bool = False,
         now: datetime | None = None,
         not_before: datetime | None = None,
+        channel: str = "sms",
+        media_url: str | None = None,
+        content_sid: str | None = None,
+        content_variables: str | None = None,
     ) -> list[OutboxItem]:
         """Queue one send of ``parts`` (one row per SMS part, sharing a batch id).
+
+        A WhatsApp send (``channel="whatsapp"``) may carry a voice note (``media_url``, on its
+        first part) or be a template (``content_sid``); ``to`` is then the key the number's
+        opt-out is kept under, as for SMS.
 
         To a number that opted out the rows are stored already ``suppressed`` and without the
         number: the caller can see what happened, and nothing is sent.
@@ -86,6 +94,10 @@ class Outbox(Topic):
                 last_error="recipient opted out" if opted_out else None,
                 created_at=now,
                 updated_at=now,
+                channel=channel,
+                media_url=media_url if index == 1 else None,
+                content_sid=content_sid,
+                content_variables=content_variables,
             )
             for index, body in enumerate(parts, start=1)
         ]

@@ -120,6 +120,25 @@ def outbox_statement(dialect: str, since: date, until: date, zone: str = "UTC") 
     )
 
 
+class ChannelRow(NamedTuple):
+    """How many outbox messages created on one UTC day went by one channel (sms, whatsapp)."""
+
+    day: date
+    channel: str
+    count: int
+
+
+def channel_statement(dialect: str, since: date, until: date, zone: str = "UTC") -> Select:
+    """Real outbox parts per creation day and channel; selects no other column."""
+    start, end, day = _local(dialect, OutboxMessage.created_at, since, until, zone)
+    return (
+        select(day, OutboxMessage.channel, func.count().label("n"))
+        .where(OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
+               OutboxMessage.simulated.is_(False))
+        .group_by(day, OutboxMessage.channel)
+    )
+
+
 class FailureRow(NamedTuple):
     """How many outbox parts created on one day failed with one Twilio error code."""
 
@@ -150,6 +169,11 @@ class ReportQueries(Topic):
     def outbox_rows(self, since: date, until: date, zone: str = "UTC") -> list[OutboxRow]:
         statement = outbox_statement(self._tx.dialect, since, until, zone)
         return [OutboxRow(_as_date(row[0]), row[1], int(row[2]))
+                for row in self._session.execute(statement)]
+
+    def channel_rows(self, since: date, until: date, zone: str = "UTC") -> list[ChannelRow]:
+        statement = channel_statement(self._tx.dialect, since, until, zone)
+        return [ChannelRow(_as_date(row[0]), row[1], int(row[2]))
                 for row in self._session.execute(statement)]
 
     def failure_rows(self, since: date, until: date, zone: str = "UTC") -> list[FailureRow]:

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..core.privacy import mask_numbers
 from . import db
+from .contacts import texter_state_params, texter_state_statement
 from .hashing import NumberHasher, SecretKeyError
 from .models import utcnow
 from .number_cipher import NumberCipher
+from .records import TexterState
 from .sealing import Sealer, derive_key
 from .transaction import Transaction
 
@@ -41,11 +43,18 @@ class Store:
         *,
         old_keys: Iterable[str | bytes] = (),
         engine_options: dict[str, Any] | None = None,
+        waits: db.Waits = db.WEBHOOK_WAITS,
     ) -> None:
         old_keys = list(old_keys)
-        self.engine: Engine = db.make_engine(url, **(engine_options or {}))
+        self.engine: Engine = db.make_engine(url, waits, **(engine_options or {}))
         self._writer = db.writer(self.engine)
         self._hasher = NumberHasher(key, old_keys)
+        #: The texter-state read: a Core statement for this store's number of keys, compiled
+        #: once for this database and run on the driver's cursor (the hottest read there is).
+        compiled = texter_state_statement(self._hasher.key_count).compile(
+            dialect=self.engine.dialect)
+        self._state_sql = compiled.string
+        self._state_order = compiled.positiontup if compiled.positional else None
         self._key = key.encode("utf-8") if isinstance(key, str) else key
         self._cipher = NumberCipher(self._key, [k.encode("utf-8") if isinstance(k, str) else k
                                                 for k in old_keys if k and k != key])
@@ -94,6 +103,30 @@ class Store:
         """
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield Transaction(session, self._hasher, self._cipher)
+
+    def texter_state(self, number: str) -> TexterState:
+        """What an incoming text needs first (language, opt-out, ...), in one SELECT on a pooled
+        connection's cursor: no session, no BEGIN on SQLite, no objects. Read afresh on every
+        call: an opt-out is never remembered between requests."""
+        hashes = self._hasher.candidates(number)
+        params = texter_state_params(hashes, self._hasher.key_count)
+        if self._state_order is not None:  # the driver wants positional parameters
+            params = tuple(params[name] for name in self._state_order)
+        raw = self.engine.raw_connection()  # pooled; pre-pinged on PostgreSQL
+        cursor = None
+        try:
+            cursor = raw.cursor()
+            cursor.execute(self._state_sql, params)
+            rows = cursor.fetchall()
+        except Exception as exc:
+            if self.engine.dialect.is_disconnect(exc, raw.dbapi_connection, cursor):
+                raw.invalidate()  # never hand a dead connection to the next request
+            raise
+        finally:
+            if cursor is not None:
+                cursor.close()
+            raw.close()  # back to the pool, which ends the read (rollback on PostgreSQL)
+        return TexterState.of(rows, hashes[0])
 
     def hash_number(self, number: str) -> str:
         """The keyed hash stored for a number; needs no database (the opt-out spool uses it)."""

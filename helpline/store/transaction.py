@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from .callers import Callers
 from .contacts import Contacts
 from .hashing import NumberHasher
 from .housekeeping import Housekeeping
@@ -27,6 +28,7 @@ from .report_queries import ReportQueries
 from .send_counts import SendCounts
 from .send_rate import SendRateSlots
 from .usage_events import UsageEvents
+from .whatsapp import WhatsAppWindows
 
 
 class Transaction:
@@ -47,6 +49,10 @@ class Transaction:
     @property
     def contacts(self) -> Contacts:
         return Contacts(self)
+
+    @property
+    def callers(self) -> Callers:
+        return Callers(self)
 
     @property
     def outbox(self) -> Outbox:
@@ -83,3 +89,7 @@ class Transaction:
     @property
     def reports(self) -> ReportQueries:
         return ReportQueries(self)
+
+    @property
+    def whatsapp(self) -> WhatsAppWindows:
+        return WhatsAppWindows(self)

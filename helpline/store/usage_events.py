@@ -19,7 +19,7 @@ from .topic import Topic, clean_text
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("voice", "sms")
+CHANNELS = ("voice", "sms", "whatsapp")
 
 _COLUMNS = [column.key for column in UsageEvent.__table__.columns if column.key != "id"]
 

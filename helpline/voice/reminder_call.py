@@ -21,17 +21,19 @@ from ..core import reminders as plan
 from ..outbound import reminders, sending
 from ..outbound.policy import current_policy
 from ..store import get_store
-from ..web.webhook import is_simulated, mark_simulated, reject_unsigned, twiml_response
+from ..web.webhook import guard_webhook, is_simulated, twiml_response
 from .twiml import NUMBER_TIMEOUT, step_url
 
 bp = Blueprint("voice_remind", __name__, url_prefix="/voice/remind")
-bp.before_request(reject_unsigned)
-bp.before_request(mark_simulated)
+bp.before_request(guard_webhook)
 
 #: Outcomes of setting the reminders, as the caller hears them.
 SET_SPOKEN = {reminders.SET: "reminder.call_done",
               reminders.OPTED_OUT: "voice.text_opted_out",
               reminders.NOT_POSSIBLE: "reminder.call_not_mobile"}
+#: Every text these screens speak (reached from /voice/remind, not from the menu's own walk).
+SPOKEN = ("reminder.call_ask", "reminder.call_read_back", "reminder.call_invalid",
+          *SET_SPOKEN.values())
 
 
 def init_app(app: Flask) -> None:

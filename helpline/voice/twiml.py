@@ -17,7 +17,7 @@ from twilio.twiml.voice_response import Gather, Play, Say, VoiceResponse
 
 from ..content import VOICE, Content
 from ..core import menu
-from ..core.prompts import deployment_values, prompt_key, spoken_prompts
+from ..core.prompts import SLOW_SUFFIX, deployment_values, prompt_key, spoken_prompts
 
 #: Seconds of silence after a prompt before the menu is offered again; long enough for a
 #: slow or anxious caller to find the key (longer after a piece: they may be writing it down).
@@ -25,6 +25,12 @@ MENU_TIMEOUT = 10
 PIECE_TIMEOUT = 15
 #: Someone may be looking the number up in their contacts.
 NUMBER_TIMEOUT = 20
+#: Screens kept written (steps x languages is a few thousand at most; values such as an
+#: emergency number add a few more). Beyond this a screen is simply written each time.
+MAX_PREPARED_SCREENS = 20_000
+
+#: <Say> for a caller who asked for "slower" where no slow recording exists (SSML prosody).
+SLOW_SAY_RATE = "80%"
 
 AudioLookup = Callable[[str, str, str], "str | None"]
 
@@ -115,38 +121,70 @@ class VoiceRenderer:
         }
         #: (language, prompt key) -> the <Play> or <Say> of every sentence the menu speaks
         #: with fixed values, the same set audio is made for.
-        self.pieces = {
-            (prompt.language, prompt.key): self._piece(prompt.language, prompt.key, prompt.text)
-            for prompt in spoken_prompts(content, settings)
-        }
+        #: ... and its slow rendering, for a caller who pressed "slower".
+        self.pieces: dict[tuple[str, str], str] = {}
+        for prompt in spoken_prompts(content, settings):
+            for slow in (False, True):
+                self.pieces[prompt.language, prompt.key + (SLOW_SUFFIX if slow else "")] = (
+                    self._piece(prompt.language, prompt.key, prompt.text, slow))
+        #: Whole screens as written the first time: key from _screen_key -> top-level verbs.
+        self.screens: dict[tuple, tuple[str, ...]] = {}
 
-    def _piece(self, language: str, key: str, text: str) -> str:
-        path = self.audio_path(language, key, text) if self.audio_path is not None else None
+    def _piece(self, language: str, key: str, text: str, slow: bool = False) -> str:
+        lookup = key + SLOW_SUFFIX if slow else key
+        path = self.audio_path(language, lookup, text) if self.audio_path is not None else None
         if path:
             return to_xml(Play(f"{_BASE}/{path}"))
         meta = self.content.pack(language).meta
-        return to_xml(Say(text, voice=meta.say_voice, language=meta.say_language))
+        if not slow:
+            return to_xml(Say(text, voice=meta.say_voice, language=meta.say_language))
+        say = Say(voice=meta.say_voice, language=meta.say_language)
+        say.prosody(text, rate=SLOW_SAY_RATE)
+        return to_xml(say)
 
     def add_prompt(self, parent: VoiceResponse | Gather, say: menu.Say, language: str,
-                   audio_base: str) -> None:
+                   audio_base: str, slow: bool = False) -> None:
+        if say == menu.PAUSE:
+            parent.nest(Piece('<Pause length="1" />'))
+            return
         pack = self.content.pack(say.language or language)
         key = prompt_key(say.text_id, say.values)
-        piece = self.pieces.get((pack.code, key)) if frozenset(say.values) in _FIXED else None
+        piece = self.pieces.get((pack.code, key + (SLOW_SUFFIX if slow else ""))) if (
+            frozenset(say.values) in _FIXED) else None
         if piece is None:  # words known only during the call, such as typed digits
             text = pack.render(say.text_id, VOICE, {**self.fixed, **say.values})
-            piece = self._piece(pack.code, key, text)
+            piece = self._piece(pack.code, key, text, slow)
         parent.nest(Piece(piece.replace(_BASE, _text(audio_base))))
 
     def render(self, step: menu.Step, language: str, base_url: str,
-               seal: Callable[[str], str] | None = None) -> VoiceResponse:
+               seal: Callable[[str], str] | None = None, slow: bool = False) -> VoiceResponse:
         """TwiML for ``step``; ``base_url`` is where this app is reached (for local audio);
-        ``seal`` encrypts typed digits for the next step's URL (without it they are dropped)."""
+        ``seal`` encrypts typed digits for the next step's URL (without it they are dropped);
+        ``slow``: the slow rendering for a step that ends the call (a listening step knows).
+
+        A screen is written once: the same step in the same language is the same document
+        (typed digits, sealed per call, aside), so later callers get the prepared verbs.
+        """
         audio_base = self.audio_base or base_url.rstrip("/") + "/audio"
+        key = _screen_key(step, language, audio_base, slow)
+        prepared = self.screens.get(key) if key is not None else None
+        if prepared is not None:
+            response = PreparedResponse()
+            for verb in prepared:
+                response.nest(Piece(verb))
+            return response
+        response = self._render(step, language, audio_base, seal, slow)
+        if key is not None and len(self.screens) < MAX_PREPARED_SCREENS:
+            self.screens[key] = tuple(to_xml(verb) for verb in response.verbs)
+        return response
+
+    def _render(self, step: menu.Step, language: str, audio_base: str,
+                seal: Callable[[str], str] | None, slow: bool) -> VoiceResponse:
         response = PreparedResponse()
         listen = step.listen
         if listen is None:
             for say in step.prompts:
-                self.add_prompt(response, say, language, audio_base)
+                self.add_prompt(response, say, language, audio_base, slow)
             if step.hangup:
                 response.hangup()
             return response
@@ -173,11 +211,26 @@ class VoiceRenderer:
                 action_on_empty_result=True,
             )
         for say in step.prompts:
-            self.add_prompt(gather, say, language, audio_base)
+            self.add_prompt(gather, say, language, audio_base, listen.slow)
         # If Twilio ever returns from the Gather without calling the action, treat it as
         # silence rather than let the call fall off the end of the document.
         response.redirect(action, method="POST")
         return response
+
+
+def _screen_key(step: menu.Step, language: str, audio_base: str, slow: bool) -> tuple | None:
+    """What a screen's document depends on, or None when it must be written every time
+    (typed digits are sealed for each call; unhashable values are not expected but safe)."""
+    if step.listen is not None and step.listen.digits:
+        return None
+    key = (language, audio_base, slow, step.listen, step.hangup,
+           tuple((say.text_id, say.language, tuple(sorted(say.values.items())))
+                 for say in step.prompts))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def step_url(position: menu.Position, path: str = "/voice/step",

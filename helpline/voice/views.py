@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, request
@@ -21,18 +22,19 @@ from ..content.vocabulary import KEYPAD
 from ..core import emergency, menu, phone
 from ..core.keywords import DIGIT_PREFIX
 from ..outbound import sending
-from ..store import store_of
+from ..store import get_store, store_of
+from ..store.callers import Stopped
 from ..web import usage
 from ..web.content import loaded_content
-from ..web.webhook import mark_simulated, reject_unsigned, twiml_response
+from ..web.webhook import guard_webhook, twiml_response
+from ..whatsapp import sending as whatsapp_sending
 from .hours import is_open, parse_hours
 from .twiml import VoiceRenderer, step_url
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
-bp.before_request(reject_unsigned)
-bp.before_request(mark_simulated)
+bp.before_request(guard_webhook)
 
 EXTENSION = "helpline.voice"
 #: Longest speech read: a menu answer is a few words; a forged megabyte is not matched.
@@ -48,6 +50,16 @@ TEXT_ME_SPOKEN = {sending.SENT: "voice.text_sent", sending.OPTED_OUT: "voice.tex
                   sending.SENT_MAY_NOT_ARRIVE: "voice.text_sent_filtered",
                   sending.NOT_POSSIBLE: "voice.text_not_possible",
                   sending.LIMIT: "voice.text_limit"}
+#: What a caller hears after asking for a WhatsApp voice note, by the outcome.
+WHATSAPP_SPOKEN = {whatsapp_sending.SENT: "text_me.whatsapp_sent",
+                   whatsapp_sending.OFFERED: "text_me.whatsapp_offered",
+                   whatsapp_sending.SENT_BY_SMS: "voice.text_sent",
+                   whatsapp_sending.NO_AUDIO: "text_me.whatsapp_no_audio",
+                   whatsapp_sending.OPTED_OUT: "voice.text_opted_out",
+                   whatsapp_sending.LIMIT: "voice.text_limit",
+                   whatsapp_sending.NOT_POSSIBLE: "voice.text_not_possible"}
+#: Where the menu hands a call over to screens of their own.
+HAND_OFFS = {menu.REMINDERS: "/voice/remind"}
 SHARE_SPOKEN = {sending.SENT: "caregiver.sent", sending.INVALID: "caregiver.invalid",
                 sending.LIMIT: "caregiver.limit", sending.NOT_SENT: "caregiver.not_sent"}
 
@@ -103,8 +115,9 @@ class VoiceSetup:
         config = self._menu
         if has_request_context():
             caller = request.form.get("From")
-            config = replace(config, can_text=sending.can_text(caller),
-                             caller_region=phone.region_of(caller) or "")
+            config = replace(config, can_text=sending.can_text(caller), reminders=True,
+                             caller_region=phone.region_of(caller) or "",
+                             can_remember=phone.to_e164(caller, strict=False) is not None)
         if self.transfer_number and self.hours:
             config = replace(config, transfer_available=True,
                              transfer_open=is_open(self.hours, datetime.now(self.timezone)))
@@ -171,10 +184,30 @@ def _key_from_request(position: menu.Position) -> str | None:
 
 @bp.post("")
 def incoming_call():
-    """A new call: the language menu (or the main menu when one language is enabled)."""
+    """A new call: the language menu (or the main menu when one language is enabled); a
+    caller who asked to be remembered is welcomed back and offered to go on."""
     config = _setup().menu_config()
     usage.record("voice", "call_started")
-    return _respond(menu.start(config), config.languages[0])
+    step_ = menu.start(config, _where_stopped(config))
+    if step_.listen is not None and step_.listen.screen == menu.WELCOME_BACK:
+        usage.record("voice", "returning_caller")
+    return _respond(step_, step_.listen.language if step_.listen else config.languages[0])
+
+
+def _where_stopped(config: menu.MenuConfig) -> menu.Position | None:
+    """The one read a call starts with, and only for a caller whose number is known."""
+    if not config.can_remember:
+        return None
+    try:
+        with get_store().reading() as tx:
+            stopped = tx.callers.where_stopped(request.form.get("From", ""))
+    except Exception:  # the database is down: the first-call flow needs none
+        log.exception("returning callers could not be read; this call starts afresh")
+        return None
+    if stopped is None:
+        return None
+    return menu.Position(stopped.screen, stopped.language, index=stopped.piece,
+                         slow=stopped.slow, remembered=True)
 
 
 @bp.post("/step")
@@ -186,24 +219,65 @@ def step():
     if request.args.get("show"):
         return _respond(menu.replay(position, config), position.language)
     key = _key_from_request(position)
+    if key == config.key(menu.TEXT_ME) or position.screen.startswith(menu.TEXT_ME_PREFIX):
+        # Only the text-me offer asks whether the caller uses WhatsApp: one read, then.
+        config = replace(config, whatsapp=whatsapp_sending.uses_whatsapp(request.form.get("From")))
     danger = setup.keywords.danger(_speech())
     if danger is not None and key in (menu.NOT_UNDERSTOOD, None):
-        key = menu.REPEAT_KEY  # the guidance, then the same screen again, without "sorry"
-    next_step = menu.answer(position, key, config)
+        next_step = menu.replay(position, config)  # the guidance, then the same screen again
+    else:
+        next_step = menu.answer(position, key, config)
     if danger is not None:  # urgent-care guidance first, whatever else was asked
         caller = request.form.get("From")
         next_step = replace(next_step, prompts=(setup.urgent_care(caller), *next_step.prompts))
         log.info("urgent-care guidance given on a call (%s)", position.screen)
     language = next_step.listen.language if next_step.listen else position.language
     if next_step.effect is not None:
-        outcome = _perform(next_step.effect, language)
-        next_step = replace(next_step, prompts=(menu.Say(outcome), *next_step.prompts))
+        outcome = _perform(next_step.effect, language, next_step.listen or position)
+        if outcome:
+            next_step = replace(next_step, prompts=(menu.Say(outcome), *next_step.prompts))
+    listen = next_step.listen
+    if listen is not None and listen.remembered and listen != position and (
+            config.section_at(listen) or config.chooser_at(listen)):
+        _remember(listen)
+    if next_step.hand_off:
+        return _hand_off(next_step, position)
     return _respond(next_step, language, came_from=position)
 
 
-def _perform(effect: menu.TextMe | menu.ShareWithCaregiver, language: str) -> str:
-    """Queue the text the caller asked for; the text id of what to tell them."""
+def _remember(position: menu.Position) -> None:
+    """Where a caller who asked to be remembered is now (a piece or a chooser)."""
+    with get_store().transaction() as tx:
+        tx.callers.remember(request.form.get("From", ""), Stopped(
+            position.language, position.screen, position.index, position.slow))
+
+
+def _hand_off(step_: menu.Step, position: menu.Position):
+    """Screens another part of the helpline owns (setting a reminder) take the call over."""
+    twiml = VoiceResponse()
+    twiml.redirect(f"{HAND_OFFS[step_.hand_off]}?" + urlencode({"l": position.language}),
+                   method="POST")
+    usage.record("voice", "screen", content_id=step_.reached, language=position.language)
+    return twiml_response(twiml)
+
+
+def _perform(effect: menu.Effect, language: str, where: menu.Position) -> str:
+    """Do what the caller asked for; the text id of what to tell them ("" for nothing)."""
     caller = request.form.get("From")
+    if isinstance(effect, menu.Remember):
+        with get_store().transaction() as tx:
+            tx.callers.remember(caller or "", Stopped(language, where.screen, where.index,
+                                                     where.slow))
+        usage.record("voice", "remembered", language=language)
+        return ""
+    if isinstance(effect, menu.Forget):
+        with get_store().transaction() as tx:
+            tx.callers.forget(caller or "")
+        return ""
+    if isinstance(effect, menu.VoiceNote):
+        usage.record("voice", "voice_note", content_id=effect.text_id, language=language)
+        return WHATSAPP_SPOKEN[whatsapp_sending.send_to_caller(caller, effect.text_id, language,
+                                                               voice=True)]
     if isinstance(effect, menu.TextMe):
         usage.record("voice", "text_me", content_id=effect.text_id, language=language)
         return TEXT_ME_SPOKEN[sending.text_caller(caller, effect.text_id, language)]

@@ -32,6 +32,17 @@ def signed_url() -> str:
     return public + path
 
 
+_VALIDATOR = "helpline.webhook.validator"
+
+
+def _validator(token: str) -> RequestValidator:
+    """Twilio's validator for the app's token, made once (the token does not change)."""
+    held = current_app.extensions.get(_VALIDATOR)
+    if held is None or held.token != token.encode("utf-8"):
+        held = current_app.extensions[_VALIDATOR] = RequestValidator(token)
+    return held
+
+
 def signature_is_valid() -> bool:
     """True in local mode (no token); otherwise X-Twilio-Signature must match the request."""
     token = current_app.config.get("TWILIO_AUTH_TOKEN")
@@ -40,9 +51,10 @@ def signature_is_valid() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
+    form = request.form  # outside the try: a body over the size limit is a 413, not a 403
     try:
-        url, form = signed_url(), request.form
-        validator = RequestValidator(token)
+        url = signed_url()
+        validator = _validator(token)
         # The usual case costs one HMAC. Only a mismatch pays for twilio's full check, which
         # also tries the URL with and without an explicit port (Twilio signs either way).
         expected = validator.compute_signature(url, form)
@@ -65,6 +77,8 @@ def reject_unsigned() -> Response | None:
 
 #: Header the simulator puts on the webhook requests it makes in-process (see mark_simulated).
 SIMULATED_HEADER = "X-Helpline-Simulated"
+#: Form field `helpline doctor` adds to its signed test call and text: they count as simulated.
+DOCTOR_FIELD = "HelplineDoctor"
 _SIMULATION_KEY = "helpline.simulation_key"
 
 
@@ -89,10 +103,13 @@ def is_simulated() -> bool:
 
 
 def mark_simulated() -> None:
-    """A blueprint ``before_request`` hook: requests from the simulator set ``g.simulated``,
-    so their usage events and outbox rows are kept out of figures and away from Twilio."""
+    """Requests from the simulator (a tag) or the doctor (a form field, on a signed request)
+    set ``g.simulated``, so their usage events and outbox rows stay out of figures and away
+    from Twilio."""
     tag = request.headers.get(SIMULATED_HEADER)
     if not tag:
+        if request.form.get(DOCTOR_FIELD) == "1":
+            g.simulated = True
         return
     query = request.query_string.decode("utf-8", "replace")
     path = request.path + (f"?{query}" if query else "")
@@ -102,3 +119,15 @@ def mark_simulated() -> None:
         g.simulated = True
     else:
         log.warning("ignored a wrong %s header on %s", SIMULATED_HEADER, request.path)
+
+
+def guard_webhook() -> Response | None:
+    """The one ``before_request`` of every Twilio webhook blueprint: 403 unless Twilio signed
+    the request, then mark a simulated one. One hook, not several, on the hottest path.
+
+    The form is read first, signed or not: a body over the size limit is a 413 at once."""
+    request.form  # noqa: B018
+    refused = reject_unsigned()
+    if refused is None:
+        mark_simulated()
+    return refused

@@ -24,6 +24,7 @@ LAYERS = {
     "helpline.web": 3,
     "helpline.audio.serving": 3,
     "helpline.outbound": 4,
+    "helpline.whatsapp": 4,
     "helpline.voice": 5,
     "helpline.sms": 5,
     "helpline.reports": 6,

@@ -65,6 +65,9 @@ def make_app(content_dir: Path, audio_dir: Path, codes=("en",), **extra: object)
 
 
 def build(content_dir: Path, audio_dir: Path, codes=("en",), **options) -> BuildReport:
+    """A build of the fixture content, without the slow renderings unless asked (one test
+    looks at those)."""
+    options.setdefault("slow", False)
     content = load_fixture_content(content_dir, codes)
     return build_audio(content, audio_settings(content_dir, audio_dir), **options)
 

@@ -336,3 +336,19 @@ def test_the_shipped_english_content_plans_a_piper_build(tmp_path):
     assert {(job.source.engine, job.source.voice, job.source.tier) for job in pending} == {
         ("piper", "en_US-joe-medium", "neural")
     }
+
+
+def test_each_prompt_gets_a_slow_rendering_that_plays_slower(content_dir, audio_dir, kit):
+    report = kit.build(content_dir, audio_dir, slow=True, only=["menu.main"])
+
+    assert report.ok, report.failed
+    assert sorted(report.generated) == ["en/menu.main", "en/menu.main.slow"]
+    entries = {e["id"]: e for e in manifest(audio_dir)}
+    normal, slow = (dsp.decode((audio_dir / entries[key]["file"]).read_bytes())
+                    for key in ("menu.main", "menu.main.slow"))
+    # The same words at about 80% of the pace: about a quarter longer (pauses included).
+    assert 1.15 < slow.duration / normal.duration < 1.45
+    library = AudioLibrary.load(audio_dir, {"en": "robotic"})
+    words = "For ten questions to ask, press 3."
+    assert library.path_for("en", "menu.main.slow", words) == entries["menu.main.slow"]["file"]
+    assert library.path_for("en", "menu.main", words) == entries["menu.main"]["file"]

@@ -19,11 +19,12 @@ def test_build_reports_counts_and_a_summary(content_dir, audio_dir, kit):
     app = kit.make_app(content_dir, audio_dir)
     result = invoke(app, "build", "--only", "nav.question")
     assert result.exit_code == 0, result.output
-    assert "2 prompts in en: 2 to make, 0 unchanged." in result.output
-    assert "Generated 2, unchanged 0, failed 0 (of 2);" in result.output
-    assert "espeak: 2 files" in result.output
+    assert ("2 prompts in en (each with its slow rendering): 4 files to make, 0 unchanged."
+            in result.output)
+    assert "Generated 4, unchanged 0, failed 0 (of 4);" in result.output
+    assert "espeak: 4 files" in result.output
     again = invoke(app, "build", "--only", "nav.question")
-    assert "Generated 0, unchanged 2, failed 0 (of 2)" in again.output
+    assert "Generated 0, unchanged 4, failed 0 (of 4)" in again.output
 
 
 def test_build_exits_1_and_says_why_when_prompts_fail(content_dir, audio_dir, kit, monkeypatch):
@@ -36,7 +37,7 @@ def test_build_exits_1_and_says_why_when_prompts_fail(content_dir, audio_dir, ki
     assert result.exit_code == 1
     output = result.output
     assert output.count("gtts cannot reach Google's text-to-speech service") >= 1
-    assert "Generated 0, unchanged 0, failed 1 (of 1)" in output
+    assert "Generated 0, unchanged 0, failed 2 (of 2)" in output
 
 
 def test_build_refuses_a_language_that_is_not_enabled(content_dir, audio_dir, kit):

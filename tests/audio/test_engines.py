@@ -208,7 +208,7 @@ def fake_gtts(answers: list, seen: list):
     from gtts.tts import gTTSError
 
     class FakeGTTS:
-        def __init__(self, text, lang, tld, timeout, lang_check):
+        def __init__(self, text, lang, tld, timeout, lang_check, slow=False):
             seen.append((text, lang, tld, timeout))
 
         def write_to_fp(self, fp):

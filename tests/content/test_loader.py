@@ -155,8 +155,8 @@ def test_load_content_raises_one_error_listing_every_problem(two_languages):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("  welcome:\n    voice: >-", "  welcome:\n    words: >-", "welcome.words: is not used"),
-        ("  welcome:\n    voice: >-", "  welcom:\n    voice: >-", "welcome: is missing"),
+        ("  welcome:\n    voice:", "  welcome:\n    words:", "welcome.words: is not used"),
+        ("  welcome:\n    voice:", "  welcom:\n    voice:", "welcome: is missing"),
         ("  forget: [", "  forgot: [", "intents.forget: has no words"),
     ],
 )

@@ -228,3 +228,29 @@ def test_an_opt_out_spooled_during_an_outage_is_applied_before_sending(app, stor
     assert opted_out(store, TO)
     assert twilio_mock.created == []
     assert not optout_spool.pending(spool)
+
+
+def test_a_crash_after_a_whatsapp_voice_note_does_not_send_it_twice(worker, store, clock,
+                                                                    twilio_mock, outbox,
+                                                                    monkeypatch):
+    with store.transaction() as tx:
+        tx.outbox.enqueue("whatsapp:+447400123777", ["A voice note from the helpline."],
+                          kind="voice_note", channel="whatsapp", now=clock.now,
+                          media_url="https://helpline.example.org/audio/en/menu.main.1a2b3c4d.mp3")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("worker killed after Twilio accepted the voice note")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Outbox, "mark_sent", crash)
+        with pytest.raises(KeyboardInterrupt):
+            worker.run_once()
+    [form] = [form for method, _, form in twilio_mock.requests if method == "POST"]
+    assert form["MediaUrl"].endswith("/menu.main.1a2b3c4d.mp3") and "Body" not in form
+    assert form["To"] == "whatsapp:+447400123777" and twilio_mock.rejected == []
+
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    report = worker.run_once()
+
+    assert report.reconciled == 1 and report.sent == 0
+    assert outbox.rows()[0].state == SENT and len(twilio_mock.created) == 1

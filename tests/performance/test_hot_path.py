@@ -2,7 +2,8 @@
 
 Speed itself is measured by benchmarks/run.py. These tests pin down what made it fast, in
 terms that do not depend on the machine: a call step touches neither the database nor the
-disk, a text reads only the texter's state, and content is read once per process.
+disk (the start of a call may read once, for a returning caller), a text reads only the
+texter's state in one select and writes at most once, and content is read once per process.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from helpline.store import get_store
 from ..conftest import Texter, Twilio
 from ..voice.conftest import Caller
 
-#: The texter's language, opt-out, place and discreet flag, read together in one select. A
-#: reply needs nothing else from the database.
+#: The texter's state (language, opt-out and whatever else a text needs), read together in one
+#: select. A reply needs nothing else from the database.
 STATE_QUERIES = 1
-#: Where the texter is in what was sent (for MORE and a bare number), kept in one upsert.
-PLACE_WRITES = 1
+#: At most one write per text: whatever a text changes about its sender (its language, where it
+#: is in a section) is kept in the same row, or batched.
+TEXT_WRITES = 1
+#: The start of a call may read once (whether a returning caller can continue where the last
+#: call stopped); no other step of a call touches the database.
+CALL_START_QUERIES = 1
 
 
 class DiskAndDatabase:
@@ -55,8 +60,14 @@ class DiskAndDatabase:
 def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
     seen = DiskAndDatabase()
 
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        seen.statements.append(statement)
+    # SQLite's own trace sees every statement the driver runs, through SQLAlchemy or straight
+    # on a pooled connection's cursor (the texter-state read), each exactly once.
+    def on_checkout(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(seen.statements.append)
+
+    def on_checkin(dbapi_connection, record):
+        if dbapi_connection is not None:
+            dbapi_connection.set_trace_callback(None)
 
     real_open, real_os_open = builtins.open, os.open
 
@@ -70,7 +81,9 @@ def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
 
     with app.app_context():
         engine = get_store().engine
-    event.listen(engine, "before_cursor_execute", on_execute)
+    assert engine.dialect.name == "sqlite"
+    event.listen(engine, "checkout", on_checkout)
+    event.listen(engine, "checkin", on_checkin)
     # builtins.open is io.open, which pathlib calls directly: spy on both names.
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(io, "open", spy_open)
@@ -79,29 +92,41 @@ def watching(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskAndDatabase]:
         yield seen
     finally:
         monkeypatch.undo()
-        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "checkout", on_checkout)
+        event.remove(engine, "checkin", on_checkin)
 
 
-def walk_a_call(caller: Caller) -> None:
-    """A call through every kind of screen that only listens and speaks."""
+def walk_a_call(caller: Caller, seen: DiskAndDatabase | None = None) -> None:
+    """A call through every kind of screen that only listens and speaks; with ``seen``, what
+    the start of the call did is checked and then forgotten."""
     caller.dial()
+    if seen is not None:
+        assert seen.writes == [] and seen.opened == [], (seen.writes, seen.opened)
+        assert len(seen.selects) <= CALL_START_QUERIES, seen.selects
+        assert all("returning_callers" in select for select in seen.selects), seen.selects
+        seen.clear()
     caller.press("1")  # English
     caller.press("3")  # the ten questions
-    caller.press("2")  # next
+    caller.press("9")  # next
     caller.say("next")
-    caller.press("7")  # a key with no meaning here
+    caller.press("2")  # a key with no meaning here
+    caller.press("7")  # slower
     caller.stay_silent()
-    caller.press("*")  # main menu
+    caller.press("8")  # main menu
+    caller.press("9")  # more
+    caller.press("*")  # back
     caller.press("1")  # ways to ask
     caller.press("2")  # the emotional script
     caller.press("*")
 
 
 def test_it_answers_every_call_step_without_the_database_or_the_disk(app, twilio, monkeypatch):
+    """Only the start of a call reads the database: is this a caller who asked to be
+    remembered? Every step after that answers from memory."""
     walk_a_call(Caller(twilio, app))  # first requests may import lazily; not the hot path
     caller = Caller(twilio, app)
     with watching(app, monkeypatch) as seen:
-        walk_a_call(caller)
+        walk_a_call(caller, seen)
         status = twilio.post("/voice/status", caller.params(CallStatus="completed",
                                                              CallDuration="75"))
     assert status.status_code == 200
@@ -117,7 +142,7 @@ def test_it_reads_once_and_writes_at_most_once_to_answer_a_keyword(app, twilio, 
         for body in ("QUESTIONS", "Qestions?", "MORE", "3", "CHECKLIST 2", "menu", "HELP"):
             seen.clear()
             assert texter.send(body)
-            assert len(seen.writes) <= PLACE_WRITES, (body, seen.writes)
+            assert len(seen.writes) <= TEXT_WRITES, (body, seen.writes)
             assert len(seen.selects) <= STATE_QUERIES, (body, seen.selects)
             assert seen.opened == [], body
 

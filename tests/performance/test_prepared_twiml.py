@@ -1,4 +1,5 @@
-"""The TwiML built from prepared pieces is the document twilio's own builder would write."""
+"""The TwiML built from prepared pieces and screens is the document twilio's own builder would
+write."""
 
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ def test_it_writes_every_screen_as_twilio_would(app, renderer):
             assert isinstance(response, PreparedResponse)
             response.dial("+441234567890", action="/voice/transfer-done?s=main&l=en")
             assert str(response) == twilio_xml(response)
+            again = renderer.render(step, language, "https://helpline.example.org/")
+            again.dial("+441234567890", action="/voice/transfer-done?s=main&l=en")
+            assert str(again) == str(response)  # the prepared screen, the same document
 
 
 def test_it_escapes_what_twilio_escapes():

@@ -114,7 +114,7 @@ def test_asking_for_a_text_while_the_database_is_down_gets_an_apology_and_the_me
     caller = Caller(Twilio(pg_app.test_client()), pg_app)
     caller.dial()
     caller.press("1")
-    caller.press("9")
+    caller.press("6")
     proxy.down()
 
     screen = caller.press("1")
@@ -290,7 +290,7 @@ def test_fixed_content_is_picked_up_by_a_reload_not_by_the_running_server(conten
                                                                         content_dir, settings):
     english = content_dir / "en.yaml"
     english.write_text(english.read_text().replace(
-        "Welcome to", "Hello, this line was changed today, welcome to", 1))
+        "voice: Welcome.", "voice: Hello, this line was changed today.", 1))
     new_words = "this line was changed today"
 
     running_call = Caller(Twilio(content_app.test_client()), content_app)

@@ -25,14 +25,19 @@ from helpline.outbound.transport import TwilioTransport
 from helpline.outbound.worker import STALE_AFTER, OutboxWorker
 from helpline.store import EXTENSION as STORE
 from helpline.store import store_from_config
+from helpline.whatsapp import sending as whatsapp_sending
 
 from ..conftest import Twilio
 
-NUMBERS = ("+447400123001", "+447400123002", "+447400123003")
+SMS_NUMBERS = ("+447400123001", "+447400123002", "+447400123003")
+#: WhatsApp texters: two of the same people, whose WhatsApp opt-out is kept apart from SMS's.
+WHATSAPP = ("whatsapp:+447400123001", "whatsapp:+447400123002")
+NUMBERS = SMS_NUMBERS + WHATSAPP
 STOP_WORDS = ("STOP", "stop", "Stop!", " STOPALL ", "unsubscribe", "Cancel.", "END", "quit",
               "REVOKE", "optout", "ARRET", "Arrêt")
 START_WORDS = ("START", "start", "Unstop", "YES!")
-OTHER_WORDS = ("CHECKLIST", "questions", "HELP", "MENU", "hello", "2", "SCRIPT 1", "FORGET")
+OTHER_WORDS = ("CHECKLIST", "questions", "HELP", "MENU", "hello", "2", "SCRIPT 1", "FORGET",
+               "LISTEN")
 
 
 class Clock:
@@ -58,7 +63,9 @@ def machine_app(settings, twilio_mock):
                             "HELPLINE_SHARES_RECEIVED_PER_DAY", "HELPLINE_TEXTS_TO_NUMBER_PER_DAY",
                             "HELPLINE_TEXTS_FROM_NUMBER_PER_DAY"), 10_000)
     settings = {**settings, **limits, "TWILIO_API_BASE_URL": twilio_mock.url,
-                "HELPLINE_LANGUAGES": "en,fr"}
+                "HELPLINE_LANGUAGES": "en,fr",
+                # A text-me template but none for voice notes: both WhatsApp paths are used.
+                "HELPLINE_WHATSAPP_TEMPLATES": "text_me.en=HX" + "0a" * 16}
     return create_app(settings)
 
 
@@ -66,6 +73,7 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
     app = machine_app
     handed_to_twilio: list[int] = []
     reminders_sent: list[int] = []
+    on_whatsapp: list[str] = []
 
     class OptOutMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -74,6 +82,8 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             self.twilio = Twilio(app.test_client())
             self.clock = Clock()
             self.opted_out = dict.fromkeys(NUMBERS, False)
+            #: A WhatsApp template offered something: the next message may get no reply.
+            self.offered = dict.fromkeys(WHATSAPP, False)
             self.checked = 0  # messages of twilio_mock.created already checked
             self.sids = iter(range(1, 10**9))
             with app.app_context():
@@ -116,15 +126,17 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             replies = self._text(number, word)
             if self.opted_out[number]:
                 assert replies == [], f"replied to {word!r} after STOP"
-            else:
+            elif not self.offered.get(number):
                 assert replies
+            if not self.opted_out[number]:
+                self.offered[number] = False
 
-        @rule(sender=st.sampled_from(NUMBERS), recipient=st.sampled_from(NUMBERS))
+        @rule(sender=st.sampled_from(NUMBERS), recipient=st.sampled_from(SMS_NUMBERS))
         def share(self, sender, recipient):
             replies = self._text(sender, f"SHARE {recipient}")
             assert (replies == []) == self.opted_out[sender]
 
-        @rule(number=st.sampled_from(NUMBERS), days=st.sampled_from([0, 1, 2, 15, 30]))
+        @rule(number=st.sampled_from(SMS_NUMBERS), days=st.sampled_from([0, 1, 2, 15, 30]))
         def remind(self, number, days):
             day = datetime.now(UTC).date() + timedelta(days=days)
             replies = self._text(number, f"REMIND {day.isoformat()}")
@@ -135,7 +147,7 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             self.clock.now = next_allowed(soon, "Europe/London")
             self.worker.run_once()
 
-        @rule(number=st.sampled_from(NUMBERS))
+        @rule(number=st.sampled_from(SMS_NUMBERS))
         def remind_off(self, number):
             replies = self._text(number, "REMIND OFF")
             assert (replies == []) == self.opted_out[number]
@@ -145,7 +157,7 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             self.clock.now += timedelta(days=days, hours=hours)
             self.worker.run_once()
 
-        @rule(number=st.sampled_from(NUMBERS), key=st.sampled_from(["9", "2", "3"]))
+        @rule(number=st.sampled_from(SMS_NUMBERS), key=st.sampled_from(["9", "2", "3"]))
         def text_me_from_a_call(self, number, key):
             params = {"CallSid": "CA" + "1" * 32, "From": number, "To": "+15005550006",
                       "Digits": "1"}
@@ -154,6 +166,17 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
             path = f"/voice/step?s=text_me%3A{offer}&l=en"
             response = self.twilio.post(path, params)
             assert response.status_code == 200 and b"<Response>" in response.data
+
+        @rule(address=st.sampled_from(WHATSAPP), voice=st.booleans())
+        def whatsapp_from_a_call(self, address, voice):
+            """A call's WhatsApp send: free-form in the window, else a template or SMS."""
+            with app.test_request_context("/voice/step"):
+                outcome = whatsapp_sending.send_to_caller(
+                    address.removeprefix("whatsapp:"), "checklist", "en", voice=voice)
+            if self.opted_out[address]:
+                assert outcome == whatsapp_sending.OPTED_OUT
+            if outcome == whatsapp_sending.OFFERED:
+                self.offered[address] = True
 
         @rule(number=st.sampled_from(NUMBERS))
         def operator_forgets(self, number):
@@ -188,6 +211,7 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
         def nothing_was_handed_to_twilio_for_an_opted_out_number(self):
             sent = twilio_mock.created[self.checked:]
             self.checked += len(sent)
+            on_whatsapp.extend(m["to"] for m in sent if m["to"].startswith("whatsapp:"))
             # Opt-outs change only between steps, so the model's state now is the state the
             # number was in while this step's sends happened.
             offending = [m["to"] for m in sent if self.opted_out.get(m["to"], False)]
@@ -201,8 +225,8 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
 
         def teardown(self):
             handed_to_twilio.append(self.checked)
-            reminders_sent.append(sum(("A note for your visit" in m["body"]
-                                       or "Your visit is tomorrow" in m["body"])
+            reminders_sent.append(sum(("A note for your visit" in (m["body"] or "")
+                                       or "Your visit is tomorrow" in (m["body"] or ""))
                                       for m in twilio_mock.created))
             self.store.dispose()
 
@@ -215,3 +239,4 @@ def test_no_text_ever_goes_to_a_number_that_opted_out(machine_app, twilio_mock):
         OptOutMachine.TestCase().runTest()
     assert sum(handed_to_twilio) > 0  # texts did go out: the invariant was put to the test
     assert sum(reminders_sent) > 0  # reminders among them
+    assert on_whatsapp  # and WhatsApp messages too

@@ -16,8 +16,10 @@ LONDON = "Europe/London"
 
 
 @pytest.fixture
-def settings(settings, twilio_mock):
+def settings(settings, twilio_mock, tmp_path):
     settings["TWILIO_API_BASE_URL"] = twilio_mock.url
+    # No recordings: what a caller hears is read from the <Say> words.
+    settings["HELPLINE_AUDIO_DIR"] = str(tmp_path / "no-audio")
     return settings
 
 

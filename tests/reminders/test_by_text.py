@@ -96,7 +96,7 @@ def test_remind_off_ends_the_reminders_only(texter, worker, words, store):
                    at(LONDON, day - timedelta(days=1), time(9)),
                    at(LONDON, day + timedelta(days=1), time(10))):
         assert worker.run_at(moment) == []
-    assert texter.send("CHECKLIST")[0].startswith("(1 of")  # still a texter like any other
+    assert texter.send("CHECKLIST")[0].startswith(words("checklist.intro"))  # still a texter
 
 
 def test_stop_ends_everything(texter, worker, store):

@@ -147,3 +147,24 @@ def test_rows_outside_the_period_and_unknown_pieces_are_handled():
     pieces = {f.label: f.value for f in report.section("pieces_reached").figures}
     assert pieces == {"checklist.a": 0, "checklist.retired_item": 6}
     assert ("calls_per_day", "2026-03-02", "0") in report.rows()
+
+
+def test_sms_and_whatsapp_are_counted_apart_and_small_counts_hidden():
+    from helpline.store.report_queries import ChannelRow
+
+    day = WEEK[0]
+    rows = [UsageRow(day, "sms", "checklist", None, "en", None, 12),
+            UsageRow(day, "whatsapp", "checklist", None, "en", None, 9),
+            UsageRow(day, "whatsapp", "listen", None, "en", None, 3),
+            UsageRow(day, "whatsapp", "opt_out", None, "en", None, 1)]
+    report = compute(rows, [], day, day, catalogue=CATALOGUE,
+                     channels=[ChannelRow(day, "sms", 20), ChannelRow(day, "whatsapp", 6),
+                               ChannelRow(WEEK[1], "whatsapp", 50)])
+
+    shown = {f.label: f.shown for f in report.section("channels").figures}
+    assert shown == {"messages received by SMS": "12", "messages received on WhatsApp": "13",
+                     "voice notes asked for on WhatsApp": "<5", "opt-outs on WhatsApp": "<5",
+                     "messages the helpline sent by SMS": "20",
+                     "messages the helpline sent on WhatsApp": "6"}
+    # The SMS figures stay SMS only.
+    assert report.section("texts_per_day").figures[0].value == 12

@@ -116,9 +116,9 @@ def test_a_real_call_is_counted_where_it_ended(app, twilio):
         caller.dial()
         caller.press("1")  # English
         caller.press("3")  # the questions
-        caller.press("2")
-        caller.press("2")  # question 3
-        caller.press("1")  # hear it again
+        caller.press("9")
+        caller.press("9")  # question 3
+        caller.press("#")  # hear it again
         twilio.post("/voice/status", caller.params(CallStatus="completed", CallDuration="200"))
     caller = Caller(twilio, app)
     caller.dial()

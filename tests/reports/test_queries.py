@@ -56,3 +56,32 @@ def test_the_queries_never_read_a_number_or_a_message(any_store):
                 assert column not in sql
     outbox = outbox_statement(any_store.dialect, WEEK[0], WEEK[-1])
     assert [c.name for c in outbox.selected_columns] == ["day", "state", "n"]
+
+
+def test_outbox_messages_are_counted_by_channel_without_simulated_ones(any_store):
+    from helpline.store.report_queries import channel_statement
+
+    seed_week(any_store)  # SMS parts, real and simulated
+    with any_store.transaction() as tx:
+        for simulated in (False, False, True):
+            tx.outbox.enqueue("whatsapp:+447400123777", ["A voice note"], kind="voice_note",
+                              channel="whatsapp", media_url="https://x.example/a.mp3",
+                              simulated=simulated, now=_noon(WEEK[2]))
+            # Finished at once, as the worker would: no plain number stays behind.
+            tx.outbox.suppress_unsent("whatsapp:+447400123777", "test")
+
+    with any_store.reading() as tx:
+        rows = tx.reports.channel_rows(WEEK[0], WEEK[-1])
+    by_channel = Counter()
+    for row in rows:
+        by_channel[row.channel] += row.count
+    assert by_channel == {"sms": 61, "whatsapp": 2}
+    sql = str(channel_statement(any_store.dialect, WEEK[0], WEEK[-1]).compile(
+        dialect=sqlite.dialect()))
+    assert "to_number" not in sql and "body" not in sql and "media_url" not in sql
+
+
+def _noon(day):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(12), tzinfo=UTC)

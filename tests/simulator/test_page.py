@@ -94,8 +94,8 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     press(page, "1", "main")
     expect(captions).to_contain_text(words.voice("welcome"))
     press(page, "3", "questions 1")
-    press(page, "2", "questions 2")
-    press(page, "2", "questions 3")
+    press(page, "9", "questions 2")
+    press(page, "9", "questions 3")
     expect(captions).to_contain_text(words.voice("nav.question", n=3, total=10))
     expect(captions).to_contain_text(words.voice("questions.q03"), timeout=20_000)
 
@@ -104,7 +104,7 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     expect(captions).to_contain_text(words.voice("checklist.intro"))
 
     # "Text me this": the text shows in the messages pane instead of going to Twilio.
-    press(page, "9", "text_me:checklist 1")
+    press(page, "6", "text_me:checklist 1")
     expect(captions).to_contain_text(words.voice("text_me.offer_piece"))
     press(page, "1", "checklist 1")
     expect(captions).to_contain_text(words.voice("voice.text_sent"))
@@ -116,7 +116,7 @@ def test_it_places_a_call_by_keys_and_by_speech_then_hangs_up(page, live_helplin
     page.locator('body[data-call-state="ended"]').wait_for()
     expect(page.get_by_role("status")).to_contain_text("You hung up.")
     expect(page.locator("#terminal-command")).to_contain_text(
-        '--keys "1 3 2 2" --say "menu" --say "checklist" --keys "9 1"')
+        '--keys "1 3 9 9" --say "menu" --say "checklist" --keys "6 1"')
     assert page.csp_violations == []
     screenshot(page, "simulator-call.png")
 
@@ -187,3 +187,31 @@ def test_the_call_button_is_in_view_without_scrolling(browser, live_helpline, wi
         page.screenshot(path=str(ARTIFACTS / f"simulator-{width}x{height}.png"))
     finally:
         context.close()
+
+
+def test_it_sends_checklist_over_whatsapp_and_plays_a_voice_note(page, live_helpline):
+    from playwright.sync_api import expect
+
+    words = live_helpline.words
+    page.get_by_label("Send by").select_option(label="WhatsApp")
+    page.get_by_label("Text the helpline").fill("CHECKLIST")
+    page.get_by_role("button", name="Send").click()
+
+    replies = page.locator(".bubble-in:not(.outbox)")
+    expect(replies).to_have_count(1)  # the whole section in one message, no "(1 of 3)"
+    reply = replies.first.locator(".bubble-text").inner_text()
+    assert reply.startswith(words.sms("checklist.intro"))
+    assert "*1. Pathology reports and slides*" in reply
+    expect(replies.first.locator(".bubble-meta")).to_contain_text("WhatsApp ·")
+
+    page.get_by_label("Text the helpline").fill("LISTEN")
+    page.get_by_role("button", name="Send").click()
+    expect(replies.nth(1)).to_contain_text(words.sms("whatsapp.listen_sent"))
+    note = page.locator(".bubble.outbox", has=page.get_by_label("Voice note"))
+    expect(note).to_contain_text("queued WhatsApp message (voice_note", timeout=10_000)
+    note.get_by_role("button", name="Play voice note").click()
+    page.locator('.bubble.outbox[data-played="true"]').wait_for()
+    duration = note.get_by_label("Voice note").evaluate("audio => audio.duration")
+    assert duration > 20  # the whole checklist, intro and six items, in one file
+    assert page.csp_violations == []
+    screenshot(page, "simulator-whatsapp.png")

@@ -25,7 +25,7 @@ def simulate(app):
 
 
 def test_it_prints_what_the_caller_hears_down_to_question_3_and_the_checklist(simulate, words):
-    result = simulate("call", "--keys", "1 3 2 2", "--say", "menu", "--say", "checklist")
+    result = simulate("call", "--keys", "1 3 9 9", "--say", "menu", "--say", "checklist")
 
     assert result.exit_code == 0, result.output
     out = result.output
@@ -47,7 +47,7 @@ def test_it_fails_when_the_call_ends_before_every_key_was_used(simulate, words):
 
 
 def test_it_calls_in_another_language_and_shows_the_text_it_queued(simulate, words, app):
-    result = simulate("call", "--lang", "es", "--keys", "9 1")
+    result = simulate("call", "--lang", "es", "--keys", "6 1")
 
     assert result.exit_code == 0, result.output
     assert words.voice("voice.text_sent", "es") in result.output
@@ -58,7 +58,7 @@ def test_it_calls_in_another_language_and_shows_the_text_it_queued(simulate, wor
 
 
 def test_it_types_a_caregivers_number_ended_by_hash(simulate, words, app):
-    result = simulate("call", "--keys", "1 3 8 07911123456#", "--keys", "1")
+    result = simulate("call", "--keys", "1 3 6 3 07911123456#", "--keys", "1")
 
     assert result.exit_code == 0, result.output
     assert "You press 07911123456#" in result.output

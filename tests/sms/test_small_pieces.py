@@ -325,3 +325,27 @@ def test_a_caregiver_who_asked_for_discreet_texts_gets_every_share_part_discreet
     assert len(bodies) > 2
     for body in bodies:
         assert not names_subject(first_line(body), content.pack("en").sensitive_words), body
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_discreet_off_in_each_language_brings_the_subject_back(app, content, render, code):
+    texter = texter_in(app, code, content)
+    texter.send(word(content, code, "discreet"))
+
+    assert texter.send(word(content, code, "discreet_off")) == [
+        render(code, "sms.discreet_off")]
+    (reply,) = texter.send(word(content, code, "questions"))
+    assert reply.startswith(render(code, "questions.intro"))
+
+
+def test_the_workers_housekeeping_drops_places_once_they_expire(texter, store):
+    from datetime import timedelta
+
+    from helpline.store.models import utcnow
+
+    texter.send("QUESTIONS")
+    assert store.housekeeping()["places_expired"] == 0
+    assert store.housekeeping(now=utcnow() + timedelta(hours=25))["places_expired"] == 1
+    with store.reading() as tx:
+        [contact] = tx.contacts.records_of(texter.number)
+    assert (contact.position, contact.position_at) == (None, None)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from helpline.store import SUPPRESSED, KeyedHash, Store
+from helpline.store import SUPPRESSED, KeyedHash, Store, TexterState
 from helpline.store.models import Contact
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -127,8 +127,10 @@ def test_opt_out_reasons_are_kept_short_and_free_of_numbers(store: Store, nums) 
 
 def test_a_texters_language_and_opt_out_come_in_one_read(store, nums) -> None:
     def texter_state():
+        state = store.texter_state(nums.alice)  # the webhook's read, without a session
         with store.reading() as tx:
-            return tx.contacts.texter_state(nums.alice)
+            assert tx.contacts.texter_state(nums.alice) == (state.language, state.opted_out)
+        return state.language, state.opted_out
 
     assert texter_state() == (None, False)
 
@@ -141,6 +143,23 @@ def test_a_texters_language_and_opt_out_come_in_one_read(store, nums) -> None:
     with store.transaction() as tx:
         tx.contacts.record_opt_in(nums.alice, via="START")
     assert texter_state() == ("ar", False)
+
+
+def test_a_texter_read_finds_an_opt_out_under_an_old_key_and_prefers_the_new_language(
+    store: Store, make_store, nums
+) -> None:
+    with store.transaction() as tx:
+        tx.contacts.record_opt_out(nums.alice, via="STOP")
+        tx.contacts.set_language(nums.alice, "ru")
+    rotated = make_store(nums.other_key, old_keys=[nums.key])
+    with rotated.transaction() as tx:  # a new-key row beside the old one, as a race would leave
+        tx.session.execute(tx.contacts._insert(Contact).values(
+            number_hash=rotated.hash_number(nums.alice), language="fr", opted_out=False,
+            created_at=T0, updated_at=T0))
+    state = rotated.texter_state(nums.alice)
+    assert (state.language, state.opted_out) == ("fr", True)
+    assert rotated.texter_state(nums.bob) == TexterState(None, False)
+    assert store.texter_state(KeyedHash(store.hash_number(nums.alice))).opted_out
 
 
 def test_an_opt_out_known_only_by_its_keyed_hash_is_the_same_opt_out(store: Store, nums) -> None:

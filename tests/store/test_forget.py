@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import URL, func, select
 
 from helpline.store import SENT, SUPPRESSED, Store
-from helpline.store.models import Contact, OutboxMessage
+from helpline.store.callers import Stopped
+from helpline.store.models import Contact, OutboxMessage, ReturningCaller
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -29,6 +30,7 @@ def remember_everything(store: Store, nums) -> None:
         tx.outbox.mark_sent(sent.id, "SM-sent")
         tx.outbox.enqueue(nums.alice, ["waiting 1/2", "waiting 2/2"], kind="reply", now=T0)
         tx.outbox.enqueue(nums.bob, ["for Bob"], kind="share", now=T0)  # not Alice's: stays
+        tx.callers.remember(nums.alice, Stopped("es", "questions", 3))
 
 
 def forget(store: Store, number: str) -> dict[str, int]:
@@ -51,9 +53,12 @@ def test_forget_deletes_everything_about_a_number(store: Store, nums) -> None:
         "outbox_sent": 1,
         "reminders": 0,
         "opt_out_kept": 0,
+        "returning_caller": 1,
+        "whatsapp_window": 0,
     }
     alice = store.hash_number(nums.alice)
     assert count(store, Contact) == 0
+    assert count(store, ReturningCaller) == 0
     assert count(store, OutboxMessage, OutboxMessage.to_hash == alice) == 0
     assert count(store, OutboxMessage) == 1
     assert texter_state(store, nums.alice) == (None, False)  # language gone, never opted out

@@ -68,13 +68,21 @@ def take_for(text: str, wpm: float = 145.0, **kwargs) -> bytes:
 
 
 def edit_text(content_dir: Path, language: str, text_id: str, new_text: str) -> None:
-    """Replace a text's spoken words in ``<language>.yaml`` (the folded ``voice: >-`` block)."""
+    """Replace a text's spoken words in ``<language>.yaml`` (a folded ``voice: >-`` block or
+    a one-line ``voice:``)."""
     path = content_dir / f"{language}.yaml"
     source = path.read_text(encoding="utf-8")
-    pattern = re.compile(rf"(\n  {re.escape(text_id)}:\n    voice: >-\n)((?:      .*\n)+)")
+    pattern = re.compile(
+        rf"(\n  {re.escape(text_id)}:\n    voice: (?:>-\n)?)((?:      .*\n)+|.*\n)")
     assert pattern.search(source), f"{text_id} not found in {path}"
-    path.write_text(pattern.sub(lambda m: m.group(1) + f"      {new_text}\n", source, count=1),
+    indent = "      " if m_folded(pattern, source) else ""
+    path.write_text(pattern.sub(lambda m: m.group(1) + f"{indent}{new_text}\n", source, count=1),
                     encoding="utf-8")
+
+
+def m_folded(pattern: re.Pattern[str], source: str) -> bool:
+    found = pattern.search(source)
+    return found is not None and found.group(1).endswith(">-\n")
 
 
 @pytest.fixture

@@ -128,8 +128,9 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     row = page.locator('.prompt[data-key="welcome"]')
     assert "spoken by Twilio" in row.locator(".source").inner_text()
     page.locator("#reader").fill("Lucía")
-    # 27 words in about 10 s: a little quicker than the call's pace, well inside the limits.
-    record(page, 10.0)
+    # Read at about the call's pace, well inside the limits.
+    seconds = len(words.split()) * 60 / 140
+    record(page, seconds)
     assert page.locator("#take").get_attribute("src").startswith("blob:")
     # Hearing it back plays the take from a blob: URL, which the page's policy must allow.
     page.keyboard.press("p")
@@ -138,7 +139,7 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     page.locator('body[data-result="kept"]').wait_for(timeout=30_000)
     message = page.locator("#message").inner_text()
     assert "words a minute (the call is written for 140-150)" in message, message
-    assert "evened out to -19" in message, message
+    assert re.search(r"evened out to -1[89]", message), message  # the call's level, -19
     assert "recorded" == row.locator(".state").inner_text()
     assert "Callers hear: recorded" == row.locator(".source").inner_text()
     assert page.locator("#progress").inner_text().startswith("1 of ")
@@ -155,7 +156,7 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
     sound = dsp.decode(mp3)
     assert abs(dsp.integrated_loudness(sound.samples, sound.sample_rate) + 19.0) <= 1.0
     assert dsp.peak_dbfs(sound.samples) <= -1.0
-    assert 8.0 <= sound.duration <= 11.5
+    assert seconds - 1.0 <= sound.duration <= seconds + 1.5
     recording = dsp.decode((audio_dir / "recorded/es/welcome.wav").read_bytes())
     assert abs(recording.duration - sound.duration) < 0.2
     # The page plays what callers hear now, from this server.
@@ -172,7 +173,7 @@ def test_a_spanish_prompt_recorded_in_the_browser_plays_on_the_next_call(
 
     # The words change: the studio and audio status both say the recording is stale.
     edit_text(Path(studio_settings["HELPLINE_CONTENT_DIR"]), "es", "welcome",
-              "Hola, esta es {helpline_name}. Le ayudamos a pedir una segunda opinión.")
+              "Hola. Le ayudamos a pedir una segunda opinión.")
     restarted = create_app({**studio_settings, "HELPLINE_PUBLIC_URL": live_studio.url})
     live_studio.app = restarted
     page.reload()

@@ -41,7 +41,8 @@ def test_it_keeps_a_take_and_the_next_call_plays_it(studio, studio_settings):
     result = kept.get_json()
     assert result["state"] == "recorded"
     assert result["source"] == "recorded"
-    assert 130 <= result["pace"]["per_minute"] <= 160
+    # A four-word welcome: a few hundredths of a second either way move its pace a lot.
+    assert 120 <= result["pace"]["per_minute"] <= 170
     assert result["pace"]["target"] == [140, 150]
     assert result["progress"].startswith("1 of ")
 
@@ -67,7 +68,7 @@ def test_the_recording_goes_stale_when_its_words_change(studio, studio_settings)
 
     assert studio.keep("welcome", take_for(studio.text("welcome"))).status_code == 200
     edit_text(Path(studio_settings["HELPLINE_CONTENT_DIR"]), "es", "welcome",
-              "Hola, esta es {helpline_name}, con palabras nuevas.")
+              "Hola, con palabras nuevas.")
     restarted = Studio(create_app(studio_settings))
     html = restarted.page().get_data(as_text=True)
     row = html[html.index('data-key="welcome"'):]

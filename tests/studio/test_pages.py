@@ -92,7 +92,7 @@ def test_a_later_audio_build_finds_the_kept_recording_up_to_date(studio, studio_
     before = read_manifest(audio_dir)[("es", "welcome")]
     result = studio.app.test_cli_runner().invoke(
         audio_cli, ["build", "--lang", "es", "--only", "welcome"])
-    assert "0 to make, 1 unchanged" in result.output, result.output
+    assert "0 files to make, 1 unchanged" in result.output, result.output
     assert read_manifest(audio_dir)[("es", "welcome")] == before
 
 

@@ -102,8 +102,8 @@ class Caller:
         return self._post(self.screen.action, SpeechResult=speech, Confidence="0.9")
 
     def text_me(self) -> Screen:
-        """Key 9, then 1 to say yes when a text is offered (it is not, to a landline)."""
-        offer = self.press("9")
+        """Key 6, then 1 to say yes when a text is offered (it is not, to a landline)."""
+        offer = self.press("6")
         if offer.action and "s=text_me" in offer.action:
             return self.press("1")
         return offer

@@ -31,10 +31,12 @@ NUMBER = "447400123001"
 
 
 @pytest.mark.parametrize("presses", [
-    [], ["1"], ["1", "*"], ["1", "1"], ["1", "2"], ["1", "2", "3"], ["1", "3"], ["2"],
-    ["2", "2"], ["2", "3"], ["2", "9"], ["3"], ["3", "8"], ["3", "8", NUMBER],
-    ["3", "8", NUMBER, "1"], ["3", "8", NUMBER, "2"], ["3", "8", "12"], ["3", "9"], ["4"],
-    ["5"], ["9"], ["0"], ["#"], ["7"], [None], [None, None], [None, None, None],
+    [], ["1"], ["1", "*"], ["1", "1"], ["1", "2"], ["1", "2", "9"], ["1", "3", "*"], ["2"],
+    ["2", "9"], ["2", "9", "*"], ["2", "6"], ["2", "6", "1"], ["3"], ["3", "6", "3"],
+    ["3", "6", "3", NUMBER], ["3", "6", "3", NUMBER, "1"], ["3", "6", "3", NUMBER, "2"],
+    ["3", "6", "3", "12"], ["3", "6", "3", "*"], ["3", "6"], ["3", "7"], ["3", "8"], ["4"],
+    ["5"], ["9"], ["9", "3"], ["9", "4"], ["9", "4", "1"], ["9", "*"], ["0"], ["#"], ["7"],
+    ["6"], [None], [None, None], [None, None, None],
 ], ids=repr)
 def test_every_screen_ends_listening_or_saying_goodbye(caller, presses):
     """After any path through the menu the answer either listens (a Gather whose action is
@@ -58,14 +60,15 @@ def test_the_questions_are_read_one_at_a_time_with_where_the_caller_is(caller):
     assert screen.hears("questions.intro")
     assert screen.hears("nav.question", n=1, total=10)
     assert screen.hears("questions.q01")
-    assert screen.hears("menu.content_keys") and screen.hears("menu.question_keys")
+    assert screen.hears("menu.piece_keys") and screen.hears("menu.all_keys")
 
     for n in range(2, 11):
-        screen = caller.press("2")
+        screen = caller.press("9")
         assert screen.hears("nav.question", n=n, total=10)
         assert screen.hears(f"questions.q{n:02d}")
+        assert screen.hears("menu.all_keys") == (n == 10)  # in full again on the last
 
-    screen = caller.press("2")
+    screen = caller.press("9")
     assert screen.hears("nav.last")
 
 
@@ -78,12 +81,12 @@ def test_the_whole_checklist_is_read_and_previous_goes_back(caller):
                               "checklist.operative_notes", "checklist.treatment_summaries",
                               "checklist.molecular_tests", "checklist.medications")
                   if screen.hears(t)]
-        screen = caller.press("2")
+        screen = caller.press("9")
     assert heard == ["checklist.pathology", "checklist.imaging", "checklist.operative_notes",
                      "checklist.treatment_summaries", "checklist.molecular_tests",
                      "checklist.medications"]
 
-    screen = caller.press("3")
+    screen = caller.press("*")
     assert screen.hears("checklist.molecular_tests")
 
 
@@ -120,9 +123,25 @@ def test_speech_inside_a_piece_moves_like_keys(caller):
 def test_a_wrong_key_says_so_and_repeats_the_menu(caller):
     caller.dial()
 
-    screen = caller.press("7")
+    screen = caller.press("0")
 
     assert screen.hears("voice.wrong_key") and screen.hears("menu.main")
+
+
+def test_slower_plays_the_slow_rendering_and_the_call_stays_slow(caller):
+    caller.dial()
+    caller.press("3")
+
+    slow = caller.press("7")
+    later = caller.press("9")
+
+    for screen in (slow, later):
+        says = [el for el in screen.gather.iter("Say")]
+        assert says and all(el.find("prosody") is not None for el in says)
+        assert all(el.find("prosody").get("rate") == "80%" for el in says)
+    assert "".join(slow.gather.itertext()).count(slow.words("questions.q01")) == 1
+    assert later.hears("questions.q02") or slow.words("questions.q02") in "".join(
+        later.gather.itertext())
 
 
 def test_silence_twice_then_a_kind_goodbye_with_the_sms_hint(caller):
@@ -188,3 +207,13 @@ def test_local_mode_accepts_unsigned_requests(settings):
 
     assert response.status_code == 200
     assert b"<Gather" in response.data
+
+
+def test_more_then_two_asks_a_mobile_caller_for_the_days_until_the_appointment(caller):
+    caller.dial()
+    more = caller.press("9")
+
+    asked = caller.press("2")
+
+    assert more.hears("menu.more_reminders")
+    assert asked.hears("reminder.call_ask") and asked.action.startswith("/voice/remind/")

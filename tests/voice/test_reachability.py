@@ -9,18 +9,20 @@ from pathlib import Path
 from helpline.content.loader import load_content
 from helpline.content.model import REMINDER_TEXTS
 from helpline.core import menu
-from helpline.voice.views import SHARE_SPOKEN, TEXT_ME_SPOKEN
+from helpline.voice.views import SHARE_SPOKEN, TEXT_ME_SPOKEN, WHATSAPP_SPOKEN
 
 REPO = Path(__file__).resolve().parents[2]
 
 #: Prompts that tell the caller which keys work; every listening screen ends with one (or with
 #: the chooser text of a section that has one).
-KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.content_keys", "menu.question_keys",
-               "language.choose", "caregiver.ask_number", "caregiver.read_back",
-               "text_me.offer_piece", "text_me.offer_shared", "text_me.offer_menu"}
+KEY_PROMPTS = {"menu.main", "menu.transfer", "menu.piece_keys", "menu.all_keys", "menu.back",
+               "language.choose", "caregiver.ask_number", "caregiver.confirm_number",
+               "text_me.offer_piece", "text_me.offer_shared", "text_me.offer_menu",
+               "text_me.offer_section", "text_me.offer_whatsapp", "remember.offer",
+               "remember.choices"}
 
 #: Said by the webhooks rather than the menu: after a text request, a transfer or a failure.
-SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(),
+SAID_BY_HANDLERS = {*TEXT_ME_SPOKEN.values(), *SHARE_SPOKEN.values(), *WHATSAPP_SPOKEN.values(),
                     "voice.error", "voice.goodbye", "transfer.failed",
                     "voice.urgent_care", "voice.urgent_care_local",
                     # the reminder screens (/voice/remind) speak their own
@@ -40,7 +42,7 @@ def walk(config: menu.MenuConfig) -> tuple[set[str], list[menu.Step]]:
         if step.listen is None or step.listen in seen:
             continue
         seen.add(step.listen)
-        keys = [*"0123456789*#", None, "447700900123", menu.NOT_UNDERSTOOD]
+        keys = [*"0123456789*#", None, "447700900123", "0123456789", menu.NOT_UNDERSTOOD]
         for key in keys:
             queue.append(menu.answer(step.listen, key, config))
     return heard, steps
@@ -52,9 +54,14 @@ def test_every_spoken_text_in_the_content_is_reachable():
     heard: set[str] = set()
     for available, open_now in ((False, False), (True, True), (True, False)):
         config = menu.MenuConfig.for_content(content, transfer_available=available,
-                                             transfer_open=open_now)
+                                             transfer_open=open_now, can_remember=True,
+                                             reminders=True, whatsapp=True)
         found, _ = walk(replace(config, languages=("en", "es")))
         heard |= found
+        returning = menu.start(config, menu.Position("questions", "en", index=3))
+        heard |= {say.text_id for say in returning.prompts}
+        forgotten = menu.answer(returning.listen, "3", config)
+        heard |= {say.text_id for say in forgotten.prompts}
 
     spoken = {text_id for text_id, text in pack.texts.items() if text.voice}
 
@@ -63,7 +70,8 @@ def test_every_spoken_text_in_the_content_is_reachable():
 
 def test_every_listening_screen_names_its_keys():
     content = load_content(REPO / "scripts_content", ["en"])
-    config = menu.MenuConfig.for_content(content, transfer_available=True, transfer_open=True)
+    config = menu.MenuConfig.for_content(content, transfer_available=True, transfer_open=True,
+                                         can_remember=True)
     _, steps = walk(replace(config, languages=("en", "es")))
     choosers = {section.chooser for section in content.catalogue if section.chooser}
 

@@ -6,7 +6,7 @@ import pytest
 
 from helpline.content.model import VOICE
 
-KEYS = [*"0123456789*", None]
+KEYS = [*"0123456789*#", None]
 
 
 @pytest.fixture
@@ -34,13 +34,15 @@ def test_an_english_call_plays_recorded_audio_for_every_prompt(caller, app):
 
     played = {url for screen in heard for url in screen.played}
     said = {text for screen in heard for text in screen.spoken}
+    # Every prompt, a typed number read back digit by digit and the slow renderings included;
+    # only a reminder's date, known during the call, is spoken by Twilio.
     with app.app_context():
         from helpline.web.content import current_content
 
-        read_back = current_content().default.texts["caregiver.read_back"].voice
-    # The typed number is the only thing not known in advance, so it alone is spoken by Twilio.
+        read_back = current_content().default.texts["reminder.call_read_back"].voice
     assert all(text.startswith(read_back.split("{")[0]) for text in said), said
-    assert len(played) >= 70
+    assert len(played) >= 140
+    assert any(".slow." in url for url in played)
     assert all(url.startswith("https://helpline.example.org/audio/en/") for url in played)
 
 
@@ -58,7 +60,7 @@ def test_changed_words_fall_back_to_say_until_the_audio_is_rebuilt(settings, con
     from helpline import create_app
 
     english = content_dir / "en.yaml"
-    english.write_text(english.read_text().replace("Welcome to", "Hi, welcome to", 1))
+    english.write_text(english.read_text().replace("voice: Welcome.", "voice: Hello, welcome.", 1))
     settings["HELPLINE_CONTENT_DIR"] = str(content_dir)
     app = create_app(settings)
 

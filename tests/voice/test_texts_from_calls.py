@@ -24,19 +24,33 @@ def settings(settings, tmp_path):
     return settings
 
 
-def test_nine_on_a_question_queues_that_question_and_says_so(caller, outbox):
+def read_back_of(screen) -> str:
+    """The digits a caller hears read back, one prompt each, "," for the pause between groups."""
+    words = {screen.words(f"caregiver.digit_{n}"): str(n) for n in range(10)}
+    said = []
+    for el in screen.gather.iter():
+        if el.tag == "Pause":
+            said.append(",")
+        elif el.tag == "Say" and el.text in words:
+            said.append(words[el.text])
+        elif el.tag == "Play" and "/caregiver.digit_" in (el.text or ""):
+            said.append(el.text.split("/caregiver.digit_")[1][0])
+    return "".join(said)
+
+
+def test_six_on_a_question_queues_that_question_and_says_so(caller, outbox):
     caller.dial()
     caller.press("3")
-    caller.press("2")
-    caller.press("2")
+    caller.press("9")
+    caller.press("9")
 
-    offer = caller.press("9")
+    offer = caller.press("6")
     asked_first = outbox.rows(to_number=CALLER)
     screen = caller.press("1")
 
     assert offer.hears("text_me.offer_shared") and asked_first == []
     assert screen.hears("voice.text_sent")
-    assert screen.hears("menu.content_keys")  # the caller stays where they were
+    assert screen.hears("menu.all_keys")  # the caller stays where they were
     assert "i=2" in screen.action and "s=questions" in screen.action
     rows = outbox.rows(to_number=CALLER)
     assert len(rows) == 1 and rows[0].state == PENDING and rows[0].kind == "text_me"
@@ -50,10 +64,10 @@ def test_nine_on_a_question_queues_that_question_and_says_so(caller, outbox):
     assert body.index(intro) < body.index(question) < body.index(footer)
 
 
-def test_nine_on_the_main_menu_texts_the_keyword_menu(caller, outbox):
+def test_six_on_the_main_menu_texts_the_keyword_menu(caller, outbox):
     caller.dial()
 
-    assert caller.press("9").hears("text_me.offer_menu")
+    assert caller.press("6").hears("text_me.offer_menu")
     caller.press("1")
 
     body = outbox.bodies_to(CALLER)[0]
@@ -64,7 +78,7 @@ def test_after_stop_a_caller_is_told_texts_are_off_and_nothing_is_queued(caller,
     with store.transaction() as tx:
         tx.contacts.record_opt_out(CALLER, via="STOP")
     caller.dial()
-    caller.press("9")
+    caller.press("6")
 
     screen = caller.press("1")
 
@@ -78,19 +92,20 @@ def test_a_caller_without_a_mobile_number_is_told_a_text_is_not_possible(caller,
     caller.number = number
     caller.dial()
 
-    screen = caller.press("9")
+    screen = caller.press("6")
 
     assert screen.hears("voice.text_not_possible")
     assert outbox.rows() == []
 
 
-def test_eight_sends_all_ten_questions_to_a_caregiver_after_read_back(caller, outbox):
+def test_six_then_three_sends_all_ten_questions_to_a_caregiver_after_read_back(caller, outbox):
     caller.dial()
     caller.press("3")
 
-    assert caller.press("8").hears("caregiver.ask_number")
+    caller.press("6")
+    assert caller.press("3").hears("caregiver.ask_number")
     read_back = caller.press("07400123456")
-    assert read_back.hears("caregiver.read_back", digits="0 7 4 0 0, 1 2 3 4 5 6")
+    assert read_back.hears("caregiver.you_typed") and read_back_of(read_back) == "07400,123456"
 
     done = caller.press("1")
 
@@ -107,11 +122,12 @@ def test_eight_sends_all_ten_questions_to_a_caregiver_after_read_back(caller, ou
 def test_two_retypes_the_caregiver_number(caller):
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
     caller.press("0770")
 
     again = caller.press("07400123456")
-    assert again.hears("caregiver.read_back", digits="0 7 4 0 0, 1 2 3 4 5 6")
+    assert read_back_of(again) == "07400,123456"
     assert caller.press("2").hears("caregiver.ask_number")
 
 
@@ -121,7 +137,8 @@ def test_a_caregiver_who_opted_out_is_never_texted_and_the_caller_learns_nothing
         tx.contacts.record_opt_out(CAREGIVER, via="STOP")
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
     caller.press("07400123456")
 
     screen = caller.press("1")
@@ -135,7 +152,8 @@ def test_a_typed_caregiver_number_is_in_no_url_and_no_log_line(caller, outbox, c
     caplog.set_level(logging.DEBUG)
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
     screens = [caller.press("07400123456")]
     screens.append(caller.press("1"))
 
@@ -151,7 +169,8 @@ def test_a_typed_caregiver_number_is_in_no_url_and_no_log_line(caller, outbox, c
 def test_a_sealed_number_from_one_call_is_useless_on_another(twilio, app, caller, outbox):
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
     confirm_url = caller.press("07400123456").action
     other = Caller(twilio, app, number="+447400999888")
     other.dial()
@@ -164,10 +183,10 @@ def test_a_sealed_number_from_one_call_is_useless_on_another(twilio, app, caller
 
 
 @pytest.mark.parametrize("answer", ["no", None, "*"])
-def test_no_or_silence_after_nine_sends_nothing(caller, outbox, answer):
+def test_no_or_silence_after_six_sends_nothing(caller, outbox, answer):
     caller.dial()
     caller.press("2")
-    caller.press("9")
+    caller.press("6")
 
     if answer is None:
         screen = caller.stay_silent()
@@ -177,13 +196,13 @@ def test_no_or_silence_after_nine_sends_nothing(caller, outbox, answer):
         screen = caller.say(answer)
 
     assert outbox.rows(to_number=CALLER) == []
-    assert screen.hears("menu.content_keys") and "s=checklist" in screen.action
+    assert screen.hears("menu.all_keys") and "s=checklist" in screen.action
 
 
 def test_all_ten_queues_every_question_under_the_heading_that_says_so(caller, outbox):
     caller.dial()
     caller.press("3")
-    caller.press("9")
+    caller.press("6")
 
     screen = caller.press("2")
 
@@ -199,7 +218,8 @@ def test_all_ten_queues_every_question_under_the_heading_that_says_so(caller, ou
 def test_a_caregiver_number_that_is_the_callers_own_is_a_text_to_them(caller, outbox):
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
     caller.press("07400123123#")
 
     screen = caller.press("1")
@@ -212,8 +232,10 @@ def test_a_caregiver_number_that_is_the_callers_own_is_a_text_to_them(caller, ou
 def test_silence_while_typing_a_number_goes_back_to_the_question(caller):
     caller.dial()
     caller.press("3")
-    caller.press("8")
+    caller.press("6")
+    caller.press("3")
 
     screen = caller.stay_silent()
 
-    assert screen.hears("menu.content_keys") and "s=questions" in screen.action
+    assert screen.hears("menu.all_keys") and "s=questions" in screen.action
+

@@ -26,7 +26,7 @@ def events(app, store) -> list[UsageEvent]:
 def test_a_call_is_counted_by_screen_language_and_length(caller, twilio, app, store):
     caller.dial()
     caller.press("3")
-    caller.press("2")
+    caller.press("9")
     twilio.post("/voice/status", caller.params(CallStatus="completed", CallDuration="95"))
 
     recorded = events(app, store)

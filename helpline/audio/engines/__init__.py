@@ -16,6 +16,11 @@ if TYPE_CHECKING:  # the running helpline imports this module without numpy
     from ..dsp import Speech
 
 
+#: The slow rendering ("slower" on a call) is spoken at about this share of the normal pace:
+#: 140-150 words a minute become about 110-120.
+SLOW_SHARE = 0.8
+
+
 class EngineError(Exception):
     """One prompt could not be spoken; the build reports it and goes on."""
 
@@ -55,6 +60,16 @@ class Engine(ABC):
         regenerates the audio it affects.
         """
         return voice
+
+    def at_pace(self, share: float) -> Engine | None:
+        """The same engine speaking at ``share`` times its pace (1.25: a quarter faster), so a
+        prompt can be built at the pace the call is written for; None when it cannot."""
+        return None
+
+    def slower(self) -> Engine | None:
+        """The same engine speaking at about ``SLOW_SHARE`` of its pace, for the slow
+        rendering; None when it cannot change its pace (the call then slows ``<Say>``)."""
+        return self.at_pace(SLOW_SHARE)
 
     @abstractmethod
     def synthesize(self, text: str, language: str, voice: str) -> Speech:
@@ -103,6 +118,7 @@ def make_engine(name: str, **options: object) -> Engine:
 
 __all__ = [
     "ENGINES",
+    "SLOW_SHARE",
     "Engine",
     "EngineError",
     "EngineUnavailable",

@@ -148,6 +148,9 @@ class EspeakEngine(Engine):
     def uses_diacritizer(self, language: str) -> bool:
         return language == "ar" and _diacritizer() is not None
 
+    def at_pace(self, share: float) -> EspeakEngine:
+        return EspeakEngine(round(self.rate_wpm * share))
+
     def signature(self, language: str, voice: str) -> str:
         extra = "+tashkeel" if self.uses_diacritizer(language) else ""
         return f"{voice}@{self.rate_wpm}wpm{extra}"

@@ -48,7 +48,10 @@ class GttsEngine(Engine):
         timeout: float = DEFAULT_TIMEOUT,
         retry_after: float = RETRY_AFTER,
         min_interval: float = MIN_INTERVAL,
+        slow: bool = False,
     ) -> None:
+        #: Google's own slow reading, for the slow rendering.
+        self.slow = slow
         self.timeout = timeout
         self.retry_after = retry_after
         self.min_interval = min_interval
@@ -73,6 +76,12 @@ class GttsEngine(Engine):
         """A voice is ``<gTTS language>[@<Google domain>]``, e.g. ``en@co.uk`` or ``fr@ca``."""
         return LANGUAGES.get(language, language)
 
+    def slower(self) -> GttsEngine:
+        return GttsEngine(self.timeout, self.retry_after, self.min_interval, slow=True)
+
+    def signature(self, language: str, voice: str) -> str:
+        return f"{voice}@slow" if self.slow else voice
+
     @staticmethod
     def parse_voice(voice: str) -> tuple[str, str]:
         lang, _, tld = voice.partition("@")
@@ -84,7 +93,8 @@ class GttsEngine(Engine):
             buffer = io.BytesIO()
             self._pace()
             try:
-                gTTS(text, lang=lang, tld=tld, timeout=self.timeout, lang_check=False) \
+                gTTS(text, lang=lang, tld=tld, timeout=self.timeout, lang_check=False,
+                     slow=self.slow) \
                     .write_to_fp(buffer)
             except gTTSError as exc:
                 response = exc.rsp

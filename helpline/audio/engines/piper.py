@@ -98,6 +98,11 @@ class PiperEngine(Engine):
                 raise EngineError(f"piper voice {voice} cannot be loaded: {exc}") from None
         return self._voices[voice]
 
+    def at_pace(self, share: float) -> PiperEngine:
+        paced = PiperEngine(self.sentence_pause / share, self.length_scale / share)
+        paced._voices = self._voices  # the same loaded models, not a second copy
+        return paced
+
     def synthesize(self, text: str, language: str, voice: str) -> Speech:
         model = self._voice(voice)
         rate = model.config.sample_rate

@@ -12,6 +12,7 @@
     player: $("player"), callButton: $("call-button"), hangupButton: $("hangup-button"),
     sayForm: $("say-form"), sayInput: $("say-input"), terminal: $("terminal-command"),
     messages: $("messages"), smsForm: $("sms-form"), smsInput: $("sms-input"),
+    channel: $("sms-channel"),
   };
   const MAX_CAPTIONS = 300;
   const transcripts = {};
@@ -451,11 +452,38 @@
     return `${part.encoding} · ${plural(part.segments, "segment")} · ${plural(part.characters, "character")}`;
   }
 
+  function onWhatsApp() {
+    return els.channel.value === "whatsapp";
+  }
+
+  // WhatsApp has no segments: a message is its characters, up to Twilio's 1,600.
+  function describe(part) {
+    return onWhatsApp() ? `WhatsApp · ${plural(part.characters, "character")}` : cost(part);
+  }
+
+  // A voice note: the served audio in a player, and a button that plays it.
+  function addVoiceNote(item, url) {
+    const audio = element("audio");
+    audio.controls = true;
+    audio.preload = "none";
+    audio.src = pathOf(url, location.href);
+    audio.setAttribute("aria-label", "Voice note");
+    audio.addEventListener("playing", () => { item.dataset.played = "true"; });
+    const play = element("button", "play-note", "Play voice note");
+    play.type = "button";
+    play.addEventListener("click", () => {
+      audio.play().catch((error) => bubble("error", `The voice note did not play (${error.name}).`));
+    });
+    item.insertBefore(audio, item.querySelector(".bubble-meta"));
+    item.insertBefore(play, item.querySelector(".bubble-meta"));
+  }
+
   async function sendText(body) {
     const number = callerNumber();
-    bubble("out", body, `from ${number}`);
+    const channel = els.channel.value;
+    bubble("out", body, `from ${number}${onWhatsApp() ? " on WhatsApp" : ""}`);
     try {
-      const data = await api("sms", {from: number, body});
+      const data = await api("sms", {from: number, body, channel});
       if (data.status !== 200 || data.error) {
         bubble("error", `The helpline answered HTTP ${data.status}${data.error ? `: ${data.error}` : ""}.`);
         return;
@@ -463,7 +491,7 @@
       if (!data.replies.length) bubble("note", "No reply (Twilio sends nothing).");
       data.replies.forEach((part, i) => {
         const item = bubble("in", part.text,
-          `reply ${i + 1} of ${data.replies.length} · ${cost(part)}`);
+          `reply ${i + 1} of ${data.replies.length} · ${describe(part)}`);
         item.dataset.encoding = part.encoding;
         item.dataset.segments = String(part.segments);
       });
@@ -480,13 +508,16 @@
     if (polling || !number) return;
     polling = true;
     try {
-      const data = await api("outbox", {from: number, after: lastOutboxId});
+      const data = await api("outbox", {from: number, after: lastOutboxId,
+        channel: els.channel.value});
       for (const message of data.messages) {
         lastOutboxId = Math.max(lastOutboxId, message.id);
         if (shownOutbox.has(message.id)) continue;
         shownOutbox.add(message.id);
         const item = bubble("in outbox", message.text,
-          `queued text (${message.kind}, part ${message.part}, ${message.state}) · ${cost(message)}`);
+          `queued ${message.channel === "whatsapp" ? "WhatsApp message" : "text"} `
+          + `(${message.kind}, part ${message.part}, ${message.state}) · ${describe(message)}`);
+        if (message.media_url) addVoiceNote(item, message.media_url);
         item.dataset.encoding = message.encoding;
         item.dataset.segments = String(message.segments);
       }
@@ -509,6 +540,10 @@
   els.number.addEventListener("change", () => {
     lastOutboxId = 0;
     updateTerminalCommand();
+  });
+  els.channel.addEventListener("change", () => {
+    lastOutboxId = 0;
+    pollOutbox();
   });
   els.callButton.addEventListener("click", startCall);
   els.hangupButton.addEventListener("click", () => endCall("You hung up."));
