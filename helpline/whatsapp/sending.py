@@ -19,6 +19,7 @@ from ..core import compose
 from ..core.privacy import mask_number
 from ..core.send_limits import TEXT_ME, VOICE_NOTE
 from ..outbound.policy import current_policy
+from ..outbound.sending import LIMIT, NOT_POSSIBLE, OPTED_OUT, SENT
 from ..store import get_store
 from ..store.transaction import Transaction
 from ..web.content import loaded_content
@@ -28,16 +29,12 @@ from .voice_notes import voice_note_url
 
 log = logging.getLogger(__name__)
 
-#: Outcomes (each channel says them in its own words).
-SENT = "sent"
+#: Outcomes (each channel says them in its own words): SMS's, and WhatsApp's own.
 #: Outside the window: a template invited a reply; the content follows it.
 OFFERED = "offered"
 #: No template for this purpose and language: sent by SMS instead.
 SENT_BY_SMS = "sent_by_sms"
 NO_AUDIO = "no_audio"
-OPTED_OUT = "opted_out"
-LIMIT = "limit"
-NOT_POSSIBLE = "not_possible"
 
 
 def uses_whatsapp(caller: str | None) -> bool:
