@@ -221,7 +221,7 @@ def step():
     key = _key_from_request(position)
     if key == config.key(menu.TEXT_ME) or position.screen.startswith(menu.TEXT_ME_PREFIX):
         # Only the text-me offer asks whether the caller uses WhatsApp: one read, then.
-        config = replace(config, whatsapp=whatsapp_sending.uses_whatsapp(request.form.get("From")))
+        config = replace(config, whatsapp=_uses_whatsapp())
     danger = setup.keywords.danger(_speech())
     if danger is not None and key in (menu.NOT_UNDERSTOOD, None):
         next_step = menu.replay(position, config)  # the guidance, then the same screen again
@@ -245,11 +245,24 @@ def step():
     return _respond(next_step, language, came_from=position)
 
 
+def _uses_whatsapp() -> bool:
+    """Whether to offer a WhatsApp voice note; with the database down, simply not offered."""
+    try:
+        return whatsapp_sending.uses_whatsapp(request.form.get("From"))
+    except Exception:
+        log.exception("could not tell whether the caller uses WhatsApp")
+        return False
+
+
 def _remember(position: menu.Position) -> None:
-    """Where a caller who asked to be remembered is now (a piece or a chooser)."""
-    with get_store().transaction() as tx:
-        tx.callers.remember(request.form.get("From", ""), Stopped(
-            position.language, position.screen, position.index, position.slow))
+    """Where a caller who asked to be remembered is now (a piece or a chooser). A database
+    that cannot be written loses only this: the call goes on."""
+    try:
+        with get_store().transaction() as tx:
+            tx.callers.remember(request.form.get("From", ""), Stopped(
+                position.language, position.screen, position.index, position.slow))
+    except Exception:
+        log.exception("where a remembered caller stopped could not be kept")
 
 
 def _hand_off(step_: menu.Step, position: menu.Position):
