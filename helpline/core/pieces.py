@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..content.model import SMS, Content, LanguagePack
 from ..content.problems import Problem
@@ -30,8 +31,11 @@ MENU = "menu"
 SEPARATOR = "\n"
 
 
+@lru_cache(maxsize=4096)
 def fits(text: str) -> bool:
-    """Whether a message stays within its encoding's segment budget."""
+    """Whether a message stays within its encoding's segment budget. Remembered: the same
+    candidate pieces are measured for every texter who asks for a section (a few thousand
+    distinct texts at most)."""
     info = analyse(text)
     return info.segments <= BUDGET.get(info.encoding, 4)
 
