@@ -217,3 +217,21 @@ def test_more_then_two_asks_a_mobile_caller_for_the_days_until_the_appointment(c
 
     assert more.hears("menu.more_reminders")
     assert asked.hears("reminder.call_ask") and asked.action.startswith("/voice/remind/")
+
+
+def test_a_caller_who_asked_to_be_remembered_goes_on_where_they_stopped(caller, twilio, app):
+    from .conftest import Caller
+
+    caller.dial()
+    caller.press("9")
+    assert caller.press("4").hears("remember.offer")
+    assert caller.press("1").hears("remember.done")
+    caller.press("3")
+    caller.press("9")  # question 2, then the call ends
+
+    again = Caller(twilio, app, number=caller.number)
+    back = again.dial()
+    assert back.hears("remember.welcome_back") and back.hears("safety")
+    assert again.press("1").hears("questions.q02")
+    stranger = Caller(twilio, app, number="+447400123999").dial()
+    assert not stranger.hears("remember.welcome_back") and stranger.hears("welcome")
